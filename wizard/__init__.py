@@ -1,0 +1,3 @@
+"""wizard: a terminal troubleshooting wizard for Windows-infrastructure admins."""
+
+__version__ = "0.1.0"
