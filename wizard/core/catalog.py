@@ -1,0 +1,119 @@
+"""Finding and loading every tree the wizard knows: the shipped ones and a site's own."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.core.diagnostics import Diagnostic
+from wizard.core.model import Tree
+
+TREES_ENV = "WIZARD_TREES"
+TREE_SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_tree_dir() -> Path:
+    """The trees inside an installed wheel, or the repository's `trees/` in a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "trees"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "trees"
+
+
+def samples_dir() -> Path:
+    """Practice evidence bundles, installed beside the trees."""
+    packaged = Path(__file__).resolve().parent.parent / "samples"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "samples"
+
+
+def extra_tree_dirs(cli_dirs: Sequence[str | os.PathLike] = ()) -> list[Path]:
+    env = os.environ.get(TREES_ENV, "")
+    dirs = [Path(d) for d in env.split(os.pathsep) if d.strip()]
+    return dirs + [Path(d) for d in cli_dirs]
+
+
+def tree_files(directory: Path) -> list[Path]:
+    if directory.is_file():
+        return [directory]
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix.lower() in TREE_SUFFIXES and p.is_file())
+
+
+@dataclass
+class Catalog:
+    """Loaded trees by id, plus every problem met on the way (broken trees are left out of `trees`)."""
+
+    trees: dict[str, Tree] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Tree]:
+        return iter(self.trees.values())
+
+    def __len__(self) -> int:
+        return len(self.trees)
+
+    def __contains__(self, tree_id: object) -> bool:
+        return tree_id in self.trees
+
+    def get(self, tree_id: str) -> Tree:
+        try:
+            return self.trees[tree_id]
+        except KeyError:
+            raise UnknownTree(tree_id, sorted(self.trees)) from None
+
+    def by_product(self) -> dict[str, list[Tree]]:
+        groups: dict[str, list[Tree]] = {}
+        for tree in sorted(self.trees.values(), key=lambda t: (t.product, t.title)):
+            groups.setdefault(tree.product, []).append(tree)
+        return groups
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.problems if d.severity == "error"]
+
+
+class UnknownTree(LookupError):
+    def __init__(self, tree_id: str, known: list[str]):
+        import difflib
+
+        self.tree_id = tree_id
+        close = difflib.get_close_matches(tree_id, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        super().__init__(f"no tree '{tree_id}'{hint}; known trees: {', '.join(known) or 'none'}")
+
+
+def load_catalog(
+    extra_dirs: Sequence[str | os.PathLike] = (),
+    *,
+    include_shipped: bool = True,
+    use_env: bool = True,
+) -> Catalog:
+    """Load the shipped trees, then the site's (`WIZARD_TREES`, then `--trees`); a later tree replaces an earlier one of the same id."""
+    from wizard.core.loader import check_links, load_tree
+
+    dirs: list[Path] = [shipped_tree_dir()] if include_shipped else []
+    dirs += extra_tree_dirs(extra_dirs) if use_env else [Path(d) for d in extra_dirs]
+    catalog = Catalog()
+    for directory in dirs:
+        if not directory.exists():
+            catalog.notes.append(f"tree folder not found: {directory}")
+            continue
+        for path in tree_files(directory):
+            result = load_tree(path)
+            catalog.problems.extend(result.problems)
+            if result.tree is None or not result.ok:
+                continue
+            previous = catalog.trees.get(result.tree.id)
+            if previous is not None:
+                catalog.notes.append(f"{path} replaces tree '{result.tree.id}' from {previous.path}")
+            catalog.trees[result.tree.id] = result.tree
+    known = set(catalog.trees)
+    for tree in list(catalog.trees.values()):
+        catalog.problems.extend(check_links(tree, known))
+    return catalog

@@ -1,0 +1,446 @@
+"""Turning trees and finished walks into documents: Markdown for tickets, dicts for JSON."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from wizard.core.expr import ExprError, evaluate, format_number
+from wizard.core.model import Check, Link, Question, Runbook, Step, Tree
+from wizard.core.session import Session
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z][a-z0-9_]*)\}")
+
+
+def placeholders(text: str) -> list[str]:
+    return [m.group(1) for m in _PLACEHOLDER.finditer(text) if m.group(1)]
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace `{name}` with its value; an unknown one shows as `<name>` so it reads as a blank to fill in."""
+
+    def swap(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        name = match.group(1)
+        return values.get(name, f"<{name}>")
+
+    return _PLACEHOLDER.sub(swap, text)
+
+
+@dataclass(frozen=True)
+class ComputedValue:
+    name: str
+    label: str
+    unit: str
+    value: str | None
+    formula: str
+
+    def describe(self) -> str:
+        if self.value is None:
+            return f"{self.label}: {self.formula} (answer the questions that capture its inputs to get a number)"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.label}: {self.value}{unit}"
+
+
+def _number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def computed(session: Session) -> list[ComputedValue]:
+    node = session.node
+    if not isinstance(node, Runbook):
+        return []
+    return compute_values(node, session.values)
+
+
+def compute_values(runbook: Runbook, values: dict[str, str]) -> list[ComputedValue]:
+    """Evaluate a runbook's `compute` items in order; later ones may use earlier ones."""
+    numbers = {k: n for k, v in values.items() if (n := _number(v)) is not None}
+    out: list[ComputedValue] = []
+    for item in runbook.compute:
+        try:
+            result = evaluate(item.expr, numbers)
+        except ExprError:
+            out.append(ComputedValue(item.name, item.label, item.unit, None, item.expr))
+            continue
+        numbers[item.name] = result
+        out.append(ComputedValue(item.name, item.label, item.unit, format_number(result), item.expr))
+    return out
+
+
+def all_values(session: Session) -> dict[str, str]:
+    """Captured values plus the runbook's computed ones, ready for `fill`."""
+    values = dict(session.values)
+    for item in computed(session):
+        if item.value is not None:
+            values[item.name] = item.value
+    return values
+
+
+def _step_dict(number: int, step: Step, values: dict[str, str]) -> dict[str, Any]:
+    return {
+        "n": number,
+        "runs_on": fill(step.runs_on, values),
+        "do": fill(step.do, values),
+        "commands": [fill(c, values) for c in step.commands],
+        "console": fill(step.console, values),
+        "wait": fill(step.wait, values),
+        "caution": fill(step.caution, values),
+        "verify": fill(step.verify, values),
+    }
+
+
+def path_dicts(session: Session) -> list[dict[str, Any]]:
+    rows = []
+    for move in session.moves:
+        tree = session.catalog.trees.get(move.tree)
+        node = tree.nodes.get(move.node) if tree else None
+        prompt = getattr(node, "prompt", "") if node is not None else ""
+        rows.append(
+            {
+                "tree": move.tree,
+                "node": move.node,
+                "prompt": fill(prompt, session.values),
+                "choice": move.choice,
+                "answer": move.label,
+                "value": move.value,
+                "proposed": move.proposed,
+                "overridden": move.overridden,
+                "link": move.is_link,
+                "evidence": [
+                    {"file": c.file, "line": c.line, "text": c.text, "signature": c.signature, "time": c.time}
+                    for c in move.evidence
+                ],
+                "at": move.at,
+            }
+        )
+    return rows
+
+
+def runbook_dict(session: Session) -> dict[str, Any]:
+    node = session.node
+    if not isinstance(node, Runbook):
+        raise ValueError("the session is not at a runbook")
+    values = all_values(session)
+    tree = session.tree
+    return {
+        "status": "runbook",
+        "tree": tree.id,
+        "version": tree.version,
+        "node": node.id,
+        "title": fill(node.title, values),
+        "diagnosis": fill(node.diagnosis, values),
+        "computed": [
+            {"name": c.name, "label": c.label, "value": c.value, "unit": c.unit, "formula": c.formula}
+            for c in computed(session)
+        ],
+        "steps": [_step_dict(i, step, values) for i, step in enumerate(node.steps, 1)],
+        "next": [{"tree": n.tree, "why": fill(n.why, values)} for n in node.next],
+        "escalate": fill(node.escalate, values),
+        "learn": [fill(note, values) for note in node.learn],
+        "values": session.values,
+        "path": path_dicts(session),
+        "session": session.id,
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _fence(lines: list[str] | tuple[str, ...], lang: str = "") -> list[str]:
+    body = "\n".join(lines)
+    ticks = "```"
+    while ticks in body:
+        ticks += "`"
+    return [f"{ticks}{lang}", *lines, ticks]
+
+
+def _md_text(text: str) -> str:
+    """Keep operator and log text from turning into Markdown structure in a ticket."""
+    return text.replace("\r", " ").replace("\n", " ").replace("|", "\\|")
+
+
+def runbook_markdown(session: Session) -> str:
+    data = runbook_dict(session)
+    tree = session.tree
+    out = [
+        f"# {data['title']}",
+        "",
+        f"Tree: `{tree.id}` version {tree.version} ({tree.title})  ",
+        f"Date: {data['generated']}  ",
+        f"Session: {session.id}",
+        "",
+        "## Diagnosis",
+        "",
+        data["diagnosis"],
+        "",
+    ]
+    if data["path"]:
+        out += ["## How we got here", ""]
+        number = 0
+        for row in data["path"]:
+            if row["link"]:
+                out.append(f"- Continued in tree `{row['answer'].removeprefix('continue in ')}`.")
+                continue
+            number += 1
+            line = f"{number}. {row['prompt']} **{_md_text(row['answer'])}**"
+            if row["value"] is not None and row["value"] not in row["answer"]:
+                line += f" (value: `{_md_text(row['value'])}`)"
+            if row["overridden"]:
+                line += f" (evidence suggested `{row['proposed']}`; the operator chose otherwise)"
+            elif row["proposed"] is not None:
+                line += " (proposed by the evidence, confirmed)"
+            out.append(line)
+            for cite in row["evidence"]:
+                where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
+                out.append(f"   - `{where}`: {_md_text(cite['text'])[:300]}")
+        out.append("")
+    if data["computed"]:
+        out += ["## Timings", ""]
+        for item in computed(session):
+            out.append(f"- {item.describe()}")
+        out.append("")
+    out += ["## Steps", ""]
+    for step in data["steps"]:
+        out.append(f"### {step['n']}. On the {step['runs_on']}" if step["runs_on"] else f"### {step['n']}.")
+        out += ["", step["do"], ""]
+        if step["console"]:
+            out += [f"Console: {step['console']}", ""]
+        if step["commands"]:
+            out += [*_fence(step["commands"]), ""]
+        if step["wait"]:
+            out += [f"Wait: {step['wait']}", ""]
+        if step["caution"]:
+            out += [f"> **CAUTION:** {step['caution']}", ""]
+        out += [f"Verify: {step['verify']}", ""]
+    if data["next"]:
+        out += ["## Next", ""]
+        out += [f"- Tree `{n['tree']}`: {n['why']}" for n in data["next"]]
+        out.append("")
+    if data["escalate"]:
+        out += ["## Escalate", "", data["escalate"], ""]
+    if data["learn"]:
+        out += ["## Notes", ""]
+        out += [f"- {note}" for note in data["learn"]]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def question_dict(session: Session) -> dict[str, Any]:
+    node = session.node
+    values = all_values(session)
+    assert isinstance(node, (Question, Check))
+    capture = node.capture if node.capture is not None and node.capture.name not in session.values else None
+    return {
+        "status": "question",
+        "tree": session.tree_id,
+        "node": node.id,
+        "kind": node.kind,
+        "prompt": fill(node.prompt, values),
+        "why": fill(node.why, values),
+        "how": fill(node.how, values),
+        "commands": [fill(c, values) for c in node.commands],
+        "capture": (
+            {"name": capture.name, "label": capture.label, "type": capture.type, "example": capture.example}
+            if capture
+            else None
+        ),
+        "choices": [{"id": c.id, "label": fill(c.label, values)} for c in node.choices],
+        "path": path_dicts(session),
+    }
+
+
+def question_markdown(session: Session) -> str:
+    data = question_dict(session)
+    out = [f"## {data['prompt']}", ""]
+    if data["why"]:
+        out += [f"Why it matters: {data['why']}", ""]
+    out += [f"How to find out: {data['how']}", ""]
+    if data["commands"]:
+        out += [*_fence(data["commands"]), ""]
+    if data["capture"]:
+        cap = data["capture"]
+        example = f" (for example {cap['example']})" if cap["example"] else ""
+        out += [f"Value needed: {cap['label']}{example}: answer with `--set {cap['name']}=VALUE`", ""]
+    if data["choices"]:
+        out.append("Choices (answer with `--answer " + data["node"] + "=CHOICE`):")
+        out += [f"- `{c['id']}`: {c['label']}" for c in data["choices"]]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- whole trees
+
+
+def _node_order(tree: Tree) -> list[str]:
+    """Nodes in the order a reader meets them: breadth first from the start, then any others."""
+    seen: list[str] = []
+    queue = [tree.start]
+    while queue:
+        node_id = queue.pop(0)
+        if node_id in seen or node_id not in tree.nodes:
+            continue
+        seen.append(node_id)
+        queue += [target for source, target, _ in tree.edges() if source == node_id]
+    return seen + [n for n in tree.nodes if n not in seen]
+
+
+def tree_dict(tree: Tree) -> dict[str, Any]:
+    nodes = []
+    for node_id in _node_order(tree):
+        node = tree.nodes[node_id]
+        item: dict[str, Any] = {"id": node.id, "kind": node.kind, "title": node.title, "learn": list(node.learn)}
+        if isinstance(node, (Question, Check)):
+            item.update(
+                prompt=node.prompt,
+                why=node.why,
+                how=node.how,
+                commands=list(node.commands),
+                capture=(
+                    {
+                        "name": node.capture.name,
+                        "label": node.capture.label,
+                        "type": node.capture.type,
+                        "pattern": node.capture.pattern,
+                        "next": node.capture.next,
+                    }
+                    if node.capture
+                    else None
+                ),
+                choices=[{"id": c.id, "label": c.label, "next": c.next, "note": c.note} for c in node.choices],
+            )
+        if isinstance(node, Check):
+            item.update(
+                evidence={"kind": node.evidence.kind, "files": list(node.evidence.files), "where": node.evidence.where},
+                signatures=[
+                    {"id": s.id, "matcher": s.matcher, "pattern": s.describe, "means": s.means, "proposes": s.proposes}
+                    for s in node.signatures
+                ],
+                otherwise=node.otherwise,
+            )
+        if isinstance(node, Runbook):
+            item.update(
+                diagnosis=node.diagnosis,
+                compute=[{"name": c.name, "label": c.label, "expr": c.expr, "unit": c.unit} for c in node.compute],
+                steps=[_step_dict(i, s, {}) for i, s in enumerate(node.steps, 1)],
+                next=[{"tree": n.tree, "why": n.why} for n in node.next],
+                escalate=node.escalate,
+            )
+        if isinstance(node, Link):
+            item.update(tree=node.tree, node=node.node, why=node.why)
+        nodes.append(item)
+    return {
+        "id": tree.id,
+        "title": tree.title,
+        "version": tree.version,
+        "product": tree.product,
+        "summary": tree.summary,
+        "start": tree.start,
+        "learn": list(tree.learn),
+        "triage": {
+            "symptoms": list(tree.triage.symptoms),
+            "signatures": list(tree.triage.signatures),
+            "event_ids": list(tree.triage.event_ids),
+            "status_ids": list(tree.triage.status_ids),
+            "message_types": list(tree.triage.message_types),
+            "keywords": list(tree.triage.keywords),
+        },
+        "nodes": nodes,
+    }
+
+
+def tree_markdown(tree: Tree) -> str:
+    """The whole tree as one document a trainer can print or a reviewer can read top to bottom."""
+    out = [
+        f"# {tree.title}",
+        "",
+        f"`{tree.id}` version {tree.version} · {tree.product}",
+        "",
+        tree.summary,
+        "",
+    ]
+    if tree.learn:
+        out += ["## Background", ""] + [f"- {note}" for note in tree.learn] + [""]
+    t = tree.triage
+    out += ["## Points here", ""]
+    if t.symptoms:
+        out.append("- Symptoms: " + "; ".join(t.symptoms))
+    if t.signatures:
+        out.append("- Log text: " + "; ".join(f"`{s}`" for s in t.signatures))
+    if t.event_ids:
+        out.append("- Event IDs: " + ", ".join(str(i) for i in t.event_ids))
+    if t.status_ids:
+        out.append("- Status message IDs: " + ", ".join(str(i) for i in t.status_ids))
+    if t.message_types:
+        out.append("- Message types: " + ", ".join(t.message_types))
+    if t.keywords:
+        out.append("- Keywords: " + ", ".join(t.keywords))
+    out.append("")
+    for item in tree_dict(tree)["nodes"]:
+        kind = item["kind"]
+        heading = item.get("prompt") or item.get("title") or item["id"]
+        if kind == "runbook":
+            heading = f"Runbook: {item['title']}"
+        elif kind == "link":
+            heading = f"Continue in `{item['tree']}`"
+        out += [f"## {heading}", "", f"`{item['id']}` ({kind})", ""]
+        if kind in ("question", "check"):
+            if item["why"]:
+                out += [f"Why: {item['why']}", ""]
+            out += [f"How to find out: {item['how']}", ""]
+            if item["commands"]:
+                out += [*_fence(item["commands"]), ""]
+            if item["capture"]:
+                cap = item["capture"]
+                pattern = f", pattern `{cap['pattern']}`" if cap["pattern"] else ""
+                out += [f"Records `{{{cap['name']}}}`: {cap['label']} ({cap['type']}{pattern})", ""]
+        if kind == "check":
+            ev = item["evidence"]
+            files = ", ".join(f"`{f}`" for f in ev["files"]) or "any"
+            out += [f"Evidence: {ev['kind']}, files {files}" + (f"; {ev['where']}" if ev["where"] else ""), ""]
+            for sig in item["signatures"]:
+                out.append(f"- looks for `{sig['pattern']}` ({sig['matcher']}): {sig['means']} → `{sig['proposes']}`")
+            if item["otherwise"]:
+                out.append(f"- nothing found → `{item['otherwise']}`")
+            out.append("")
+        if kind in ("question", "check") and item["choices"]:
+            for c in item["choices"]:
+                note = f" ({c['note']})" if c["note"] else ""
+                out.append(f"- **{c['id']}**: {c['label']} → `{c['next']}`{note}")
+            out.append("")
+        if kind == "runbook":
+            out += [item["diagnosis"], ""]
+            for c in item["compute"]:
+                unit = f" {c['unit']}" if c["unit"] else ""
+                out.append(f"- Computed `{c['name']}`: {c['label']} = `{c['expr']}`{unit}")
+            if item["compute"]:
+                out.append("")
+            for step in item["steps"]:
+                out += [f"{step['n']}. **On the {step['runs_on']}:** {step['do']}", ""]
+                if step["console"]:
+                    out += [f"   Console: {step['console']}", ""]
+                if step["commands"]:
+                    out += ["   " + line for line in _fence(step["commands"])] + [""]
+                if step["wait"]:
+                    out += [f"   Wait: {step['wait']}", ""]
+                if step["caution"]:
+                    out += [f"   **CAUTION:** {step['caution']}", ""]
+                out += [f"   Verify: {step['verify']}", ""]
+            for n in item["next"]:
+                out.append(f"Next: `{n['tree']}`: {n['why']}")
+            if item["escalate"]:
+                out.append(f"Escalate: {item['escalate']}")
+            if item["next"] or item["escalate"]:
+                out.append("")
+        if kind == "link":
+            out += [item["why"], ""]
+        if item["learn"]:
+            out += [f"> {note}" for note in item["learn"]] + [""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,518 @@
+"""A walk through the trees as an immutable value.
+
+`answer`, `back`, `restart` and `jump` each return a new Session, so a screen can keep the one it shows and an
+undo is just the previous value. Sessions save to JSON atomically: a kill at any instant leaves the old file or
+the new one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from wizard.core.catalog import Catalog
+from wizard.core.model import Capture, Check, Link, Node, Question, Runbook, Tree, choice_of
+
+FORMAT = "wizard-session"
+FORMAT_VERSION = 1
+DATA_ENV = "WIZARD_DATA_DIR"
+
+
+class AnswerError(ValueError):
+    """An answer the current node cannot take; the message is meant for the operator."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One evidence line behind an answer."""
+
+    file: str
+    line: int
+    text: str
+    signature: str = ""
+    time: str = ""
+    component: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One step of the path: at `node` of `tree` the operator chose `choice` (empty when crossing a link)."""
+
+    tree: str
+    node: str
+    choice: str
+    label: str
+    value: str | None = None
+    proposed: str | None = None
+    evidence: tuple[Citation, ...] = ()
+    captured: tuple[tuple[str, str], ...] = ()
+    at: str = ""
+    is_link: bool = False
+
+    @property
+    def overridden(self) -> bool:
+        return self.proposed is not None and self.proposed != self.choice
+
+
+@dataclass(frozen=True)
+class Session:
+    catalog: Catalog = field(compare=False, repr=False)
+    start_tree: str
+    tree_id: str
+    node_id: str
+    moves: tuple[Move, ...] = ()
+    id: str = ""
+    created: str = ""
+    updated: str = ""
+    preset: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def start(
+        cls, catalog: Catalog, tree_id: str, node_id: str | None = None, values: Mapping[str, str] | None = None
+    ) -> Session:
+        tree = catalog.get(tree_id)
+        stamp = now()
+        ident = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
+        session = cls(
+            catalog=catalog,
+            start_tree=tree.id,
+            tree_id=tree.id,
+            node_id=node_id or tree.start,
+            id=ident,
+            created=stamp,
+            updated=stamp,
+            preset=tuple(sorted((values or {}).items())),
+        )
+        if session.node_id not in tree.nodes:
+            raise AnswerError(f"tree '{tree_id}' has no node '{session.node_id}'")
+        return session._cross_links(stamp)
+
+    @property
+    def tree(self) -> Tree:
+        return self.catalog.get(self.tree_id)
+
+    @property
+    def node(self) -> Node:
+        return self.tree.nodes[self.node_id]
+
+    @property
+    def values(self) -> dict[str, str]:
+        merged = dict(self.preset)
+        for move in self.moves:
+            merged.update(move.captured)
+        return merged
+
+    @property
+    def at_runbook(self) -> bool:
+        return isinstance(self.node, Runbook)
+
+    @property
+    def trees_used(self) -> list[str]:
+        seen = [self.start_tree]
+        for move in self.moves:
+            if move.tree not in seen:
+                seen.append(move.tree)
+        if self.tree_id not in seen:
+            seen.append(self.tree_id)
+        return seen
+
+    def with_values(self, values: Mapping[str, str]) -> Session:
+        """Values known before the walk (from `--set` or a triage hit), kept apart from the path."""
+        merged = dict(self.preset)
+        merged.update(values)
+        return replace(self, preset=tuple(sorted(merged.items())))
+
+    def needs_value(self) -> Capture | None:
+        """The capture the current node still waits for, if any."""
+        node = self.node
+        capture = getattr(node, "capture", None)
+        if capture is None or capture.name in self.values:
+            return None
+        return capture
+
+    def answer(
+        self,
+        choice: str | None = None,
+        *,
+        value: str | None = None,
+        proposed: str | None = None,
+        evidence: Sequence[Citation] = (),
+        captures: Mapping[str, str] | None = None,
+    ) -> Session:
+        """Take an answer at the current node and move on. Raises AnswerError with a message for the operator."""
+        node = self.node
+        if isinstance(node, Runbook):
+            raise AnswerError("this is a runbook: the walk ends here (go back or restart to change an answer)")
+        assert isinstance(node, (Question, Check))
+        captured: dict[str, str] = dict(captures or {})
+        if node.capture is not None:
+            if value is None and node.capture.name in captured:
+                value = captured[node.capture.name]
+            if value is None and node.capture.name in self.values:
+                value = self.values[node.capture.name]
+            if value is None:
+                raise AnswerError(f"{node.capture.label}: a value is needed here")
+            value = validate_value(node.capture, value)
+            captured[node.capture.name] = value
+        elif value is not None:
+            raise AnswerError("this question does not take a typed value")
+        if node.choices:
+            if not choice:
+                raise AnswerError("choose one of: " + ", ".join(c.id for c in node.choices))
+            picked = choice_of(node, choice)
+            if picked is None:
+                ids = [c.id for c in node.choices]
+                close = difflib.get_close_matches(choice, ids, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise AnswerError(f"'{choice}' is not a choice here{hint}; choose one of: {', '.join(ids)}")
+            target, label = picked.next, picked.label
+        else:
+            if choice:
+                raise AnswerError("this question has no choices; it only takes a value")
+            assert node.capture is not None
+            target, label = node.capture.next, f"{node.capture.label}: {value}"
+        stamp = now()
+        move = Move(
+            tree=self.tree_id,
+            node=self.node_id,
+            choice=choice or "",
+            label=label,
+            value=value,
+            proposed=proposed,
+            evidence=tuple(evidence),
+            captured=tuple(sorted(captured.items())),
+            at=stamp,
+        )
+        moved = replace(self, node_id=target, moves=self.moves + (move,), updated=stamp)
+        return moved._cross_links(stamp)
+
+    def _cross_links(self, stamp: str) -> Session:
+        """Links are transparent: the walk lands on the linked tree's node and the path records the crossing."""
+        session = self
+        for _ in range(len(self.catalog) + 1):
+            node = session.node
+            if not isinstance(node, Link):
+                return session
+            if node.tree not in session.catalog:
+                raise AnswerError(f"this step continues in tree '{node.tree}', which is not installed")
+            target_tree = session.catalog.get(node.tree)
+            crossing = Move(
+                tree=session.tree_id,
+                node=session.node_id,
+                choice="",
+                label=f"continue in {node.tree}",
+                at=stamp,
+                is_link=True,
+            )
+            session = replace(
+                session,
+                tree_id=target_tree.id,
+                node_id=node.node or target_tree.start,
+                moves=session.moves + (crossing,),
+            )
+        raise AnswerError("links lead round in a circle between trees")
+
+    def back(self) -> Session:
+        """Undo the last answer (and any link crossing it caused). At the start, returns self."""
+        moves = list(self.moves)
+        while moves and moves[-1].is_link:
+            moves.pop()
+        if not moves:
+            return self
+        last = moves.pop()
+        return replace(self, tree_id=last.tree, node_id=last.node, moves=tuple(moves), updated=now())
+
+    def jump(self, index: int) -> Session:
+        """Return to the node answered at move `index`, forgetting that answer and everything after it."""
+        if not 0 <= index < len(self.moves):
+            raise AnswerError(f"no step {index + 1} in this walk")
+        target = self.moves[index]
+        if target.is_link:
+            raise AnswerError("that step is a link between trees; jump to the question before it")
+        return replace(self, tree_id=target.tree, node_id=target.node, moves=self.moves[:index], updated=now())
+
+    def restart(self) -> Session:
+        tree = self.catalog.get(self.start_tree)
+        first = self.moves[0] if self.moves else None
+        node_id = first.node if first is not None and first.tree == self.start_tree else tree.start
+        session = replace(self, tree_id=self.start_tree, node_id=node_id, moves=(), updated=now())
+        return session._cross_links(session.updated)
+
+    def visited(self) -> list[tuple[str, str]]:
+        return [(m.tree, m.node) for m in self.moves] + [(self.tree_id, self.node_id)]
+
+
+def validate_value(capture: Capture, raw: str) -> str:
+    """Check a typed value against the capture's type and pattern; return it trimmed or raise AnswerError."""
+    value = raw.strip()
+    if not value:
+        raise AnswerError(f"{capture.label}: a value is needed here")
+    example = f" (for example {capture.example})" if capture.example else ""
+    if capture.type == "integer":
+        try:
+            int(value)
+        except ValueError:
+            raise AnswerError(f"{capture.label}: '{value}' is not a whole number{example}") from None
+    elif capture.type == "number":
+        try:
+            float(value)
+        except ValueError:
+            raise AnswerError(f"{capture.label}: '{value}' is not a number{example}") from None
+    if capture.pattern:
+        import re2
+
+        try:
+            matched = re2.fullmatch(capture.pattern, value) is not None
+        except re2.error:
+            matched = False
+        if not matched:
+            raise AnswerError(f"{capture.label}: '{value}' does not look right{example}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------- saving
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("wizard", appauthor=False))
+
+
+def sessions_dir(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "sessions"
+
+
+def to_dict(session: Session) -> dict[str, Any]:
+    trees = {}
+    for tree_id in session.trees_used:
+        if tree_id in session.catalog:
+            tree = session.catalog.get(tree_id)
+            trees[tree_id] = {"version": tree.version, "hash": tree.content_hash}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "id": session.id,
+        "created": session.created,
+        "updated": session.updated,
+        "start_tree": session.start_tree,
+        "tree": session.tree_id,
+        "node": session.node_id,
+        "trees": trees,
+        "preset": dict(session.preset),
+        "moves": [
+            {
+                "tree": m.tree,
+                "node": m.node,
+                "choice": m.choice,
+                "label": m.label,
+                "value": m.value,
+                "proposed": m.proposed,
+                "evidence": [
+                    {
+                        "file": c.file,
+                        "line": c.line,
+                        "text": c.text,
+                        "signature": c.signature,
+                        "time": c.time,
+                        "component": c.component,
+                    }
+                    for c in m.evidence
+                ],
+                "captured": dict(m.captured),
+                "at": m.at,
+                "link": m.is_link,
+            }
+            for m in session.moves
+        ],
+    }
+
+
+class SessionFileError(ValueError):
+    """A saved session that cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class LoadedSession:
+    session: Session
+    warnings: tuple[str, ...] = ()
+
+
+def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
+    """Rebuild a session; replay its moves so a changed tree is noticed and the walk stops where it breaks."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SessionFileError("not a wizard session file")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise SessionFileError(f"session format {data.get('format_version')!r} is not supported")
+    start_tree = data.get("start_tree")
+    if start_tree not in catalog:
+        raise SessionFileError(f"the session's tree '{start_tree}' is not installed")
+    warnings: list[str] = []
+    for tree_id, saved in (data.get("trees") or {}).items():
+        if tree_id not in catalog:
+            warnings.append(f"tree '{tree_id}' used by this session is no longer installed")
+            continue
+        tree = catalog.get(tree_id)
+        if saved.get("hash") != tree.content_hash:
+            warnings.append(
+                f"tree '{tree_id}' changed since this session was saved "
+                f"(saved version {saved.get('version')}, now version {tree.version}); answers were replayed "
+                "and the walk stops where they no longer fit"
+            )
+    raw_moves = data.get("moves") or []
+    first_node = raw_moves[0]["node"] if raw_moves and raw_moves[0].get("tree") == start_tree else None
+    try:
+        session = Session.start(catalog, start_tree, first_node, values=data.get("preset") or {})
+    except AnswerError:
+        session = Session.start(catalog, start_tree, values=data.get("preset") or {})
+    session = replace(session, id=str(data.get("id") or session.id), created=str(data.get("created") or ""))
+    for index, raw in enumerate(raw_moves):
+        if not isinstance(raw, dict):
+            warnings.append(f"step {index + 1} is unreadable; the walk stops there")
+            break
+        if raw.get("link"):
+            continue
+        if (raw.get("tree"), raw.get("node")) != (session.tree_id, session.node_id):
+            warnings.append(f"step {index + 1} ({raw.get('tree')}/{raw.get('node')}) no longer follows; the walk stops there")
+            break
+        evidence = tuple(
+            Citation(
+                file=str(c.get("file", "")),
+                line=int(c.get("line", 0) or 0),
+                text=str(c.get("text", "")),
+                signature=str(c.get("signature", "")),
+                time=str(c.get("time", "")),
+                component=str(c.get("component", "")),
+            )
+            for c in raw.get("evidence") or []
+            if isinstance(c, dict)
+        )
+        try:
+            advanced = session.answer(
+                raw.get("choice") or None,
+                value=raw.get("value"),
+                proposed=raw.get("proposed"),
+                evidence=evidence,
+                captures={str(k): str(v) for k, v in (raw.get("captured") or {}).items()},
+            )
+        except AnswerError as exc:
+            warnings.append(f"step {index + 1} no longer applies ({exc}); the walk stops there")
+            break
+        stamped = list(advanced.moves)
+        for i in range(len(session.moves), len(stamped)):
+            stamped[i] = replace(stamped[i], at=str(raw.get("at") or stamped[i].at))
+        session = replace(advanced, moves=tuple(stamped))
+    session = replace(session, updated=str(data.get("updated") or session.updated))
+    return LoadedSession(session, tuple(warnings))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, fsync, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def save(session: Session, directory: Path | None = None) -> Path:
+    path = sessions_dir(directory) / f"{session.id}.json"
+    write_atomic(path, json.dumps(to_dict(session), indent=1, ensure_ascii=False))
+    return path
+
+
+def load(path: str | os.PathLike, catalog: Catalog) -> LoadedSession:
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SessionFileError(f"cannot read {path}: {exc}") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise SessionFileError(f"{path} is not valid JSON: {exc}") from None
+    return from_dict(data, catalog)
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: str
+    path: Path
+    start_tree: str
+    tree: str
+    node: str
+    updated: str
+    steps: int
+
+
+def list_sessions(directory: Path | None = None) -> list[SessionInfo]:
+    """Saved sessions, newest first; unreadable files are skipped."""
+    folder = sessions_dir(directory)
+    if not folder.is_dir():
+        return []
+    found: list[SessionInfo] = []
+    for path in folder.glob("*.json"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found.append(
+                SessionInfo(
+                    id=str(data["id"]),
+                    path=path,
+                    start_tree=str(data["start_tree"]),
+                    tree=str(data["tree"]),
+                    node=str(data["node"]),
+                    updated=str(data.get("updated", "")),
+                    steps=len(data.get("moves") or []),
+                )
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(found, key=lambda s: s.updated, reverse=True)
+
+
+def citations_from(hits: Iterable[Any]) -> tuple[Citation, ...]:
+    """Evidence hits (anything with file, line, text, signature, time, component) as citations."""
+    return tuple(
+        Citation(
+            file=str(h.file),
+            line=int(h.line),
+            text=str(h.text),
+            signature=str(h.signature),
+            time=str(getattr(h, "time", "") or ""),
+            component=str(getattr(h, "component", "") or ""),
+        )
+        for h in hits
+    )

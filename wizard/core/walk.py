@@ -1,0 +1,150 @@
+"""Walking a tree without a screen: answers given up front, checks answered from evidence files."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from wizard.core.catalog import Catalog
+from wizard.core.model import Check, Question, Runbook
+from wizard.core.session import AnswerError, Session, citations_from
+
+MAX_CITATIONS = 20
+
+
+@dataclass
+class WalkOutcome:
+    status: Literal["runbook", "question"]
+    session: Session
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class WalkError(ValueError):
+    """A walk that cannot go on: a bad --answer, a loop, a tree that is not there."""
+
+
+def evidence_names(paths: Sequence[str | os.PathLike]) -> list[str]:
+    """The file names an evidence bundle holds (folders walked, zip members listed), lower-cased."""
+    names: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, _dirs, files in os.walk(path):
+                names += [f.lower() for f in files]
+                for f in files:
+                    if f.lower().endswith(".zip"):
+                        names += _zip_names(Path(root) / f)
+        elif path.is_file():
+            names.append(path.name.lower())
+            if path.suffix.lower() == ".zip":
+                names += _zip_names(path)
+    return names
+
+
+def _zip_names(path: Path) -> list[str]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [Path(n).name.lower() for n in archive.namelist() if not n.endswith("/")]
+    except (OSError, zipfile.BadZipFile):
+        return []
+
+
+def check_is_covered(check: Check, names: Sequence[str], has_hits: bool) -> bool:
+    """Whether the evidence given can speak for this check: a matching file is there, or something matched."""
+    if has_hits:
+        return True
+    if not names:
+        return False
+    if not check.evidence.files:
+        return True
+    globs = [g.lower() for g in check.evidence.files]
+    return any(fnmatch.fnmatchcase(name, glob) for name in names for glob in globs)
+
+
+def parse_assignments(items: Sequence[str], what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise WalkError(f"{what} '{item}' is not of the form NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _answer_for(answers: Mapping[str, str], tree_id: str, node_id: str) -> tuple[str, str] | None:
+    """The (key, choice) given for a node, as TREE:NODE, TREE/NODE or plain NODE."""
+    for key in (f"{tree_id}:{node_id}", f"{tree_id}/{node_id}", node_id):
+        if key in answers:
+            return key, answers[key]
+    return None
+
+
+def walk(
+    catalog: Catalog,
+    tree_id: str,
+    *,
+    answers: Mapping[str, str] | None = None,
+    values: Mapping[str, str] | None = None,
+    evidence: Sequence[str | os.PathLike] = (),
+    max_moves: int = 500,
+) -> WalkOutcome:
+    """Answer what can be answered and stop at a runbook or at the first question nobody answered."""
+    answers = dict(answers or {})
+    session = Session.start(catalog, tree_id).with_values(values or {})
+    notes: list[str] = []
+    problems: list[str] = []
+    hits_by_node: dict[tuple[str, str], list[Any]] = {}
+    names: list[str] = []
+    if evidence:
+        from wizard.core.evidence import probes_for, scan
+
+        report = scan(list(evidence), probes_for(catalog))
+        problems += report.problems
+        for hit in report.hits:
+            hits_by_node.setdefault((hit.tree, hit.node), []).append(hit)
+        names = evidence_names(evidence)
+    used: set[str] = set()
+    for _ in range(max_moves):
+        node = session.node
+        if isinstance(node, Runbook):
+            _warn_unused(answers, used, notes)
+            return WalkOutcome("runbook", session, notes, problems)
+        assert isinstance(node, (Question, Check))
+        given = _answer_for(answers, session.tree_id, session.node_id)
+        key_choice = None
+        if given is not None:
+            used.add(given[0])
+            key_choice = given[1]
+        proposal = None
+        if isinstance(node, Check):
+            hits = hits_by_node.get((session.tree_id, node.id), [])
+            if check_is_covered(node, names, bool(hits)):
+                from wizard.core.evidence import propose
+
+                proposal = propose(node, hits)
+        choice = key_choice if key_choice is not None else (proposal.choice if proposal else None)
+        if choice is None and (node.choices or session.needs_value() is not None):
+            _warn_unused(answers, used, notes)
+            return WalkOutcome("question", session, notes, problems)
+        try:
+            session = session.answer(
+                choice or None,
+                proposed=proposal.choice if proposal else None,
+                evidence=citations_from(proposal.hits[:MAX_CITATIONS]) if proposal else (),
+                captures=proposal.captures if proposal else None,
+            )
+        except AnswerError as exc:
+            raise WalkError(f"{session.tree_id}/{node.id}: {exc}") from None
+    raise WalkError(f"the walk took more than {max_moves} steps; the answers go round in a loop")
+
+
+def _warn_unused(answers: Mapping[str, str], used: set[str], notes: list[str]) -> None:
+    for key in answers:
+        if key not in used:
+            notes.append(f"--answer {key}={answers[key]} was not used: the walk never reached that node")
