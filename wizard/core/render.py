@@ -87,16 +87,21 @@ def all_values(session: Session) -> dict[str, str]:
     return values
 
 
-def _step_dict(number: int, step: Step, values: dict[str, str]) -> dict[str, Any]:
+def _step_dict(number: int, step: Step, values: dict[str, str] | None) -> dict[str, Any]:
+    """A step with its placeholders filled, or left as written when `values` is None."""
+
+    def text(raw: str) -> str:
+        return raw if values is None else fill(raw, values)
+
     return {
         "n": number,
-        "runs_on": fill(step.runs_on, values),
-        "do": fill(step.do, values),
-        "commands": [fill(c, values) for c in step.commands],
-        "console": fill(step.console, values),
-        "wait": fill(step.wait, values),
-        "caution": fill(step.caution, values),
-        "verify": fill(step.verify, values),
+        "runs_on": text(step.runs_on),
+        "do": text(step.do),
+        "commands": [text(c) for c in step.commands],
+        "console": text(step.console),
+        "wait": text(step.wait),
+        "caution": text(step.caution),
+        "verify": text(step.verify),
     }
 
 
@@ -329,7 +334,7 @@ def tree_dict(tree: Tree) -> dict[str, Any]:
             item.update(
                 diagnosis=node.diagnosis,
                 compute=[{"name": c.name, "label": c.label, "expr": c.expr, "unit": c.unit} for c in node.compute],
-                steps=[_step_dict(i, s, {}) for i, s in enumerate(node.steps, 1)],
+                steps=[_step_dict(i, s, None) for i, s in enumerate(node.steps, 1)],
                 next=[{"tree": n.tree, "why": n.why} for n in node.next],
                 escalate=node.escalate,
             )
