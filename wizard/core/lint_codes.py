@@ -1,0 +1,55 @@
+"""Every problem code the loader and linter report, with its severity and a one-line title.
+
+Codes are stable: a code keeps its meaning once published, and a retired code is not reused.
+WZ1xx: reading the file as YAML. WZ2xx: the shape of the tree. WZ3xx: the graph. WZ4xx: content of fields.
+"""
+
+from __future__ import annotations
+
+CODES: dict[str, tuple[str, str]] = {
+    "WZ100": ("error", "the file cannot be read"),
+    "WZ101": ("error", "YAML syntax error"),
+    "WZ102": ("error", "tab used for indentation"),
+    "WZ103": ("error", "duplicate key (a node id defined twice is one)"),
+    "WZ104": ("error", "YAML anchor or alias"),
+    "WZ105": ("error", "not UTF-8 text (undecodable bytes, NUL or control characters)"),
+    "WZ106": ("error", "file too large"),
+    "WZ107": ("error", "nesting too deep"),
+    "WZ108": ("error", "empty file: no YAML document"),
+    "WZ109": ("error", "more than one YAML document"),
+    "WZ110": ("error", "YAML tag"),
+    "WZ111": ("error", "a mapping key that is a mapping or a list"),
+    "WZ200": ("error", "top level is not a mapping"),
+    "WZ201": ("error", "unknown field"),
+    "WZ202": ("error", "missing required field"),
+    "WZ203": ("error", "wrong type of value"),
+    "WZ204": ("error", "wrong shape: a mapping or list where the other (or a single value) belongs"),
+    "WZ205": ("error", "id or name does not match its pattern"),
+    "WZ206": ("error", "value not allowed (unknown kind, version below 1, ...)"),
+    "WZ207": ("error", "empty list where at least one item is required"),
+    "WZ208": ("error", "duplicate choice id within a node"),
+    "WZ209": ("error", "duplicate signature id within a node"),
+    "WZ300": ("error", "start names no node"),
+    "WZ301": ("error", "target names no node (choice next, capture next, triage entry)"),
+    "WZ302": ("error", "proposes or otherwise names no choice of its node"),
+    "WZ303": ("warning", "node unreachable from start and triage entry"),
+    "WZ304": ("error", "dead end: a question or check with no way out"),
+    "WZ305": ("error", "cycle with no exit: no runbook or link reachable from it"),
+    "WZ306": ("error", "link or runbook next names an unknown tree"),
+    "WZ307": ("error", "link names a node the other tree does not have"),
+    "WZ400": ("error", "placeholder that nothing in the tree declares"),
+    "WZ401": ("error", "stray brace: write {{ or }} for a literal brace"),
+    "WZ402": ("error", "invalid regular expression"),
+    "WZ403": ("error", "regular expression the linear-time engine (RE2) rejects"),
+    "WZ404": ("error", "signature without a matcher"),
+    "WZ405": ("error", "signature with several matchers"),
+    "WZ406": ("error", "compute expression does not parse"),
+    "WZ407": ("error", "compute expression uses an undeclared name"),
+    "WZ408": ("error", "compute expression uses a function or operator that is not allowed"),
+    "WZ409": ("warning", "question or check without why"),
+    "WZ410": ("warning", "signature option that does nothing with its matcher"),
+}
+
+
+def severity_of(code: str) -> str:
+    return CODES[code][0]

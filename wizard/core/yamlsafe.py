@@ -1,0 +1,448 @@
+"""Strict, located YAML reading for tree files.
+
+The parser's event stream is turned into plain data (dict, list, str, int, float, bool, None) with an explicit
+stack, so no input depth can exhaust Python's recursion, and every mapping key and value is recorded with its
+line and column under a field path such as ``nodes.q-ping.choices[1].next``. Duplicate keys, anchors, aliases,
+tags, tabs in indentation, control characters and undecodable bytes are reported, never raised.
+
+Plain scalars are resolved with the YAML 1.2 core schema: only ``true``/``false`` are booleans, so a choice id
+such as ``yes`` or ``no`` stays a string.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:
+    _LoaderBase: type = yaml.CSafeLoader
+    WITH_LIBYAML = True
+except AttributeError:  # PyYAML built without libyaml
+    _LoaderBase = yaml.SafeLoader
+    WITH_LIBYAML = False
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+
+# (code, severity, line, col, path, message, hint); kept as tuples so the located form caches as plain data.
+Problem = tuple[str, str, int, int, str, str, str]
+# path -> (key line, key col, value line, value col), all 1-based; a list item's key is its own start.
+Locations = dict[str, tuple[int, int, int, int]]
+
+
+@dataclass
+class Located:
+    """What a YAML file holds, where each part of it is, and what was wrong with it."""
+
+    data: Any = None
+    locs: Locations = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Paths whose value was replaced because of a problem already reported (alias, too deep, bad key).
+    suppressed: set[str] = field(default_factory=set)
+    fatal: bool = False
+
+    def add(self, code: str, line: int, col: int, path: str, message: str, hint: str = "",
+            severity: str = "error") -> None:
+        self.problems.append((code, severity, line, col, path, message, hint))
+
+
+class StrictLoader(_LoaderBase):  # type: ignore[misc, valid-type]
+    """A PyYAML safe loader that builds located plain data from the event stream instead of composing nodes."""
+
+    def located(self, out: Located, tab_lines: frozenset[int]) -> None:
+        try:
+            _build(self, out)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            out.fatal = True
+            if line in tab_lines:
+                return
+            message = (exc.problem or exc.context or "invalid YAML").strip()
+            if exc.context and exc.problem:
+                message = f"{message} ({exc.context.strip()})"
+            out.add("WZ101", line, col, "", f"YAML syntax error: {message}", _syntax_hint(message))
+        except yaml.YAMLError as exc:
+            out.fatal = True
+            line, col = _reader_error_position(exc)
+            out.add("WZ101", line, col, "", f"YAML syntax error: {exc}".strip())
+        finally:
+            self.dispose()
+
+
+def _syntax_hint(message: str) -> str:
+    if "mapping values are not allowed" in message:
+        return "a value containing ': ' must be quoted"
+    if "could not find expected ':'" in message:
+        return "check the indentation of this block and the line before it"
+    if "found character '\\t'" in message:
+        return "indent with spaces, not tabs"
+    if "did not find expected key" in message or "expected <block end>" in message:
+        return "check that items of this block line up with each other"
+    return ""
+
+
+def _reader_error_position(exc: yaml.YAMLError) -> tuple[int, int]:
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        return mark.line + 1, mark.column + 1
+    return 1, 1
+
+
+_PLAIN_SPECIAL_START = frozenset("-+.0123456789~nNtTfF")
+_INT_DEC = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OCT = re.compile(r"0o[0-7]+\Z")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUES = frozenset(("true", "True", "TRUE"))
+_FALSES = frozenset(("false", "False", "FALSE"))
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an untagged plain scalar under the YAML 1.2 core schema."""
+    if text and text[0] not in _PLAIN_SPECIAL_START:
+        return text
+    if text in _NULLS:
+        return None
+    if text in _TRUES:
+        return True
+    if text in _FALSES:
+        return False
+    if _INT_DEC.match(text):
+        return int(text)
+    if _INT_OCT.match(text):
+        return int(text[2:], 8)
+    if _INT_HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text[0] == "-" else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+_ScalarEvent = yaml.ScalarEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_CollectionEndEvent = yaml.CollectionEndEvent
+_AliasEvent = yaml.AliasEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
+_StreamEndEvent = yaml.StreamEndEvent
+_NO_KEY = object()
+_BAD_KEY = object()
+
+
+def _build(loader: StrictLoader, out: Located) -> None:
+    """Consume the event stream into ``out``; one frame per open mapping or sequence, no recursion."""
+    locs = out.locs
+    get_event = loader.get_event
+    check_event = loader.check_event
+    documents = 0
+    root: Any = None
+    # frame: [container, path or None (discarded), is_mapping, pending key, key line, key col, first-key lines]
+    stack: list[list[Any]] = []
+    skip_depth = 0
+    skip_as_key = False
+
+    while check_event():
+        event = get_event()
+        if skip_depth:
+            if isinstance(event, (_MappingStartEvent, _SequenceStartEvent)):
+                skip_depth += 1
+            elif isinstance(event, _CollectionEndEvent):
+                skip_depth -= 1
+                if skip_depth == 0:
+                    if skip_as_key:
+                        stack[-1][3] = _BAD_KEY
+            continue
+
+        if isinstance(event, _ScalarEvent):
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            if event.anchor is not None:
+                out.add("WZ104", line, col, _path_here(stack), f"anchor '&{event.anchor}' is not allowed in a tree",
+                        "write the value out in full; trees do not share values")
+            if event.tag is not None and event.tag != "!":
+                out.add("WZ110", line, col, _path_here(stack), f"YAML tag '{event.tag}' is not allowed in a tree",
+                        "remove the tag; quote the value if it must be text")
+            if event.implicit[0] and not event.style:
+                value = resolve_plain(event.value)
+            else:
+                value = event.value
+            if not stack:
+                root = value
+                locs[""] = (line, col, line, col)
+                continue
+            frame = stack[-1]
+            if frame[2]:
+                if frame[3] is _NO_KEY:
+                    key = event.value
+                    if key in frame[6]:
+                        path = frame[1]
+                        first = frame[6].get(key)
+                        where = f" (first at line {first})" if first else ""
+                        if path == "nodes":
+                            message = f"node id '{key}' is defined twice{where}"
+                            hint = "rename one of the nodes; the second definition is ignored"
+                        else:
+                            message = f"duplicate key '{key}'{where}"
+                            hint = "remove one of them; the second value is ignored"
+                        out.add("WZ103", line, col, _join(path, key), message, hint)
+                        frame[3] = _BAD_KEY
+                    else:
+                        frame[3] = key
+                        frame[6][key] = line
+                    frame[4], frame[5] = line, col
+                    continue
+                key = frame[3]
+                frame[3] = _NO_KEY
+                if key is _BAD_KEY:
+                    continue
+                frame[0][key] = value
+                if frame[1] is not None:
+                    locs[_join(frame[1], key)] = (frame[4], frame[5], line, col)
+            else:
+                items = frame[0]
+                if frame[1] is not None:
+                    locs[f"{frame[1]}[{len(items)}]"] = (line, col, line, col)
+                items.append(value)
+            continue
+
+        if isinstance(event, (_MappingStartEvent, _SequenceStartEvent)):
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            is_mapping = isinstance(event, _MappingStartEvent)
+            if event.anchor is not None:
+                out.add("WZ104", line, col, _path_here(stack), f"anchor '&{event.anchor}' is not allowed in a tree",
+                        "write the value out in full; trees do not share values")
+            if event.tag is not None and event.tag != "!":
+                out.add("WZ110", line, col, _path_here(stack), f"YAML tag '{event.tag}' is not allowed in a tree",
+                        "remove the tag")
+            container: Any = {} if is_mapping else []
+            if not stack:
+                root = container
+                stack.append([container, "", is_mapping, _NO_KEY, 0, 0, {}])
+                locs[""] = (line, col, line, col)
+                continue
+            parent = stack[-1]
+            if parent[2] and parent[3] is _NO_KEY:
+                out.add("WZ111", line, col, _path_here(stack), "a mapping key must be a plain name, not a "
+                        + ("mapping" if is_mapping else "list"), "write the key as a single word")
+                skip_depth, skip_as_key = 1, True
+                continue
+            too_deep = len(stack) >= MAX_DEPTH
+            attached: Any = None if too_deep else container
+            if parent[2]:
+                key = parent[3]
+                parent[3] = _NO_KEY
+                path = None if key is _BAD_KEY or parent[1] is None else _join(parent[1], key)
+                if key is not _BAD_KEY:
+                    parent[0][key] = attached
+                if path is not None:
+                    locs[path] = (parent[4], parent[5], line, col)
+            else:
+                path = None if parent[1] is None else f"{parent[1]}[{len(parent[0])}]"
+                parent[0].append(attached)
+                if path is not None:
+                    locs[path] = (line, col, line, col)
+            if too_deep:
+                out.add("WZ107", line, col, path or _path_here(stack),
+                        f"nesting deeper than {MAX_DEPTH} levels", "a tree needs only a few levels; check the indentation")
+                if path is not None:
+                    out.suppressed.add(path)
+                skip_depth, skip_as_key = 1, False
+                continue
+            stack.append([container, path, is_mapping, _NO_KEY, line, col, {}])
+            continue
+
+        if isinstance(event, _CollectionEndEvent):
+            stack.pop()
+            continue
+
+        if isinstance(event, _AliasEvent):
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            path = _path_here(stack)
+            out.add("WZ104", line, col, path, f"alias '*{event.anchor}' is not allowed in a tree",
+                    "write the value out in full; trees do not share values")
+            if not stack:
+                continue
+            frame = stack[-1]
+            if frame[2]:
+                if frame[3] is _NO_KEY:
+                    frame[3] = _BAD_KEY
+                    frame[4], frame[5] = line, col
+                    continue
+                key = frame[3]
+                frame[3] = _NO_KEY
+                if key is _BAD_KEY:
+                    continue
+                frame[0][key] = None
+                if frame[1] is not None:
+                    child = _join(frame[1], key)
+                    locs[child] = (frame[4], frame[5], line, col)
+                    out.suppressed.add(child)
+            else:
+                if frame[1] is not None:
+                    child = f"{frame[1]}[{len(frame[0])}]"
+                    locs[child] = (line, col, line, col)
+                    out.suppressed.add(child)
+                frame[0].append(None)
+            continue
+
+        if isinstance(event, _DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                mark = event.start_mark
+                out.add("WZ109", mark.line + 1, mark.column + 1, "", "a tree file holds exactly one YAML document",
+                        "split the documents into separate files")
+                out.fatal = True
+                return
+            continue
+
+        if isinstance(event, _StreamEndEvent):
+            break
+
+    if documents == 0:
+        out.add("WZ108", 1, 1, "", "the file holds no YAML document", "a tree is a mapping starting with 'id:'")
+        out.fatal = True
+        return
+    out.data = root
+
+
+def _join(path: str | None, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _path_here(stack: list[list[Any]]) -> str:
+    """The path of the value being read now, for a problem found before it is attached."""
+    if not stack:
+        return ""
+    frame = stack[-1]
+    base = frame[1] or ""
+    if frame[2]:
+        key = frame[3]
+        if isinstance(key, str):
+            return _join(base, key)
+        return base
+    if frame[0] is None:
+        return base
+    return f"{base}[{len(frame[0])}]"
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Characters YAML does not allow in a stream (it allows tab, LF, CR, NEL and the printable ranges).
+_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+def decode(raw: bytes, out: Located) -> str | None:
+    """The text of a file, or None after reporting why it is not text."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            raw, encoding = raw[len(bom):], name
+            break
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start:exc.start].decode(encoding, errors="replace")) + 1
+        out.add("WZ105", line, col, "", f"the file is not valid {encoding.upper()} text "
+                f"(byte 0x{raw[exc.start]:02x} at offset {exc.start})", "save the file as UTF-8")
+        out.fatal = True
+        return None
+
+
+def parse_text(text: str) -> Located:
+    """Read one tree document from text into located plain data, reporting every YAML-level problem."""
+    out = Located()
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        start = bad.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        count = len(_NOT_PRINTABLE.findall(text))
+        extra = f" ({count} such characters in the file)" if count > 1 else ""
+        what = "NUL byte" if bad.group() == "\x00" else f"control character U+{ord(bad.group()):04X}"
+        out.add("WZ105", line, col, "", f"the file is not text: {what}{extra}",
+                "a tree is a UTF-8 text file; check that the right file was given")
+        out.fatal = True
+        return out
+    tab_lines: set[int] = set()
+    if "\t" in text:
+        for match in _TAB_INDENT.finditer(text):
+            start = match.start()
+            line = text.count("\n", 0, start) + 1
+            tab_lines.add(line)
+            out.add("WZ102", line, match.end() - start, "", "tab character used for indentation",
+                    "indent with spaces only")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loader = StrictLoader(text)
+    loader.located(out, frozenset(tab_lines))
+    if out.fatal:
+        out.data = None
+    return out
+
+
+def parse_bytes(raw: bytes) -> Located:
+    """Like parse_text, for the raw bytes of a file; refuses files over MAX_BYTES."""
+    if len(raw) > MAX_BYTES:
+        out = Located(fatal=True)
+        out.add("WZ106", 1, 1, "", f"the file is {len(raw) // (1024 * 1024)} MB; a tree may be at most "
+                f"{MAX_BYTES // (1024 * 1024)} MB", "check that the right file was given")
+        return out
+    out = Located()
+    text = decode(raw, out)
+    if text is None:
+        return out
+    return parse_text(text)
+
+
+def parent_path(path: str) -> str:
+    """``nodes.q1.choices[2]`` -> ``nodes.q1.choices``; ``nodes.q1`` -> ``nodes``."""
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""
+
+
+class Locator:
+    """Answers where a field path sits in one file, falling back to the nearest located ancestor."""
+
+    __slots__ = ("file", "locs")
+
+    def __init__(self, file: str, locs: Locations | None = None) -> None:
+        self.file = file
+        self.locs = locs or {}
+
+    def _find(self, path: str) -> tuple[int, int, int, int] | None:
+        locs = self.locs
+        while True:
+            found = locs.get(path)
+            if found is not None or not path:
+                return found
+            path = parent_path(path)
+
+    def value(self, path: str) -> tuple[int, int] | None:
+        found = self._find(path)
+        return (found[2], found[3]) if found else None
+
+    def key(self, path: str) -> tuple[int, int] | None:
+        found = self._find(path)
+        return (found[0], found[1]) if found else None
