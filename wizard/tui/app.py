@@ -1,0 +1,275 @@
+"""The interactive wizard: a Textual app over the headless core.
+
+`create_app` is the one way to build it, for the command line and for tests alike. The app holds the walk in
+progress as an immutable `Session`; every change goes through `commit`, which saves it and shows the right screen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from wizard.core.catalog import Catalog, load_catalog
+from wizard.core.session import AnswerError, Session, SessionFileError, load, save, write_atomic
+from wizard.core.session import data_dir as default_data_dir
+from wizard.tui.commands import WizardCommands
+from wizard.tui.home import HomeScreen
+
+if TYPE_CHECKING:
+    from wizard.tui.evidence import ScanMemory
+
+PLAIN_THEME = Theme(
+    name="wizard-plain",
+    primary="#ffffff",
+    secondary="#c0c0c0",
+    accent="#ffffff",
+    warning="#ffffff",
+    error="#ffffff",
+    success="#ffffff",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#202020",
+    boost="#303030",
+    dark=True,
+    variables={
+        "block-cursor-foreground": "#000000",
+        "block-cursor-background": "#ffffff",
+        "block-cursor-text-style": "bold",
+        "footer-key-foreground": "#ffffff",
+        "input-selection-background": "#606060",
+    },
+)
+
+
+class WizardApp(App[None]):
+    """Walk a diagnosis question by question and end in a runbook."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = "wizard"
+    SUB_TITLE = "ConfigMgr 2007 · Operations Manager 2007 · Exchange 2003"
+    COMMANDS = App.COMMANDS | {WizardCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", tooltip="What this screen does and which keys work here"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit; the walk is already saved"),
+    ]
+
+    def __init__(self, catalog: Catalog, *, data_dir: Path, tree_dirs: Sequence[str | os.PathLike] = ()) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.data_dir = data_dir
+        self.tree_dirs = tuple(tree_dirs)
+        self.session: Session | None = None
+        self.scan_memory: ScanMemory | None = None
+        self.saved_to: Path | None = None
+        self.why_folded = False
+
+    def on_mount(self) -> None:
+        self.register_theme(PLAIN_THEME)
+
+    def get_default_screen(self) -> Screen:
+        return HomeScreen()
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    # ------------------------------------------------------------------ the walk
+
+    def begin(self, tree_id: str, node_id: str | None = None, values: dict[str, str] | None = None) -> None:
+        try:
+            session = Session.start(self.catalog, tree_id, node_id, values=values)
+        except (AnswerError, LookupError) as exc:
+            self.notify(str(exc), title="Cannot start", severity="error", markup=False)
+            return
+        self.commit(session)
+
+    def commit(self, session: Session) -> None:
+        """Make `session` the walk in progress: save it and show its current step or runbook."""
+        from wizard.tui.runbook import RunbookScreen
+        from wizard.tui.step import StepScreen
+
+        self.session = session
+        self.autosave()
+        wanted = RunbookScreen if session.at_runbook else StepScreen
+        top = self.screen
+        if isinstance(top, wanted):
+            top.show_session(session)
+        elif isinstance(top, (StepScreen, RunbookScreen)):
+            self.switch_screen(wanted())
+        else:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.push_screen(wanted())
+
+    def autosave(self) -> None:
+        if self.session is None:
+            return
+        try:
+            self.saved_to = save(self.session, self.data_dir)
+        except OSError as exc:
+            self.notify(f"Could not save the walk: {exc}", title="Not saved", severity="error", markup=False)
+
+    def resume(self, path: Path) -> None:
+        try:
+            loaded = load(path, self.catalog)
+        except SessionFileError as exc:
+            self.notify(str(exc), title="Cannot resume", severity="error", markup=False)
+            return
+        for warning in loaded.warnings:
+            self.notify(warning, title="Resumed with a change", severity="warning", timeout=10, markup=False)
+        self.commit(loaded.session)
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.refresh_lists()
+
+    def step_back(self) -> None:
+        if self.session is None:
+            return
+        if not self.session.moves or all(m.is_link for m in self.session.moves):
+            self.notify("This is the first step; there is nothing to undo.", markup=False)
+            return
+        self.commit(self.session.back())
+
+    def ask_restart(self) -> None:
+        from wizard.tui.modals import ConfirmScreen
+
+        if self.session is None:
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes and self.session is not None:
+                self.commit(self.session.restart())
+                self.notify("Started over from the first step.", markup=False)
+
+        self.push_screen(
+            ConfirmScreen("Start this walk over from the first step? Your answers so far are forgotten.", "Restart"),
+            decided,
+        )
+
+    def jump_to(self, index: int) -> None:
+        if self.session is None:
+            return
+        try:
+            session = self.session.jump(index)
+        except AnswerError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.commit(session)
+
+    def show_map(self) -> None:
+        from wizard.tui.treemap import TreeMapScreen
+
+        if self.session is not None:
+            self.push_screen(TreeMapScreen())
+
+    def show_resume_list(self) -> None:
+        from wizard.tui.modals import ResumeScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.resume(path)
+
+        self.push_screen(ResumeScreen(self.data_dir), chosen)
+
+    def show_scan(self) -> None:
+        from wizard.tui.evidence import EvidenceScreen
+
+        self.push_screen(EvidenceScreen())
+
+    # ------------------------------------------------------------------ files
+
+    def export_session(self, fmt: str, path: Path | None = None) -> Path:
+        """Write the walk as Markdown or JSON; return where it went. Raises OSError or ValueError."""
+        from wizard.core import render
+
+        session = self.session
+        if session is None:
+            raise ValueError("there is no walk to export")
+        if path is None:
+            path = self.default_export_path(fmt)
+        if session.at_runbook:
+            text = (
+                render.runbook_markdown(session)
+                if fmt == "md"
+                else json.dumps(render.runbook_dict(session), indent=2, ensure_ascii=False) + "\n"
+            )
+        else:
+            text = (
+                render.question_markdown(session)
+                if fmt == "md"
+                else json.dumps(render.question_dict(session), indent=2, ensure_ascii=False) + "\n"
+            )
+        write_atomic(path, text)
+        return path
+
+    def default_export_path(self, fmt: str) -> Path:
+        session = self.session
+        stem = f"{session.tree_id}-{session.id}" if session else "wizard"
+        return self.exports_dir / f"{stem}.{'md' if fmt == 'md' else 'json'}"
+
+    def save_commands(self) -> Path:
+        """Every command of the runbook in order, in a text file for terminals that cannot copy."""
+        from wizard.core import render
+        from wizard.core.model import Runbook
+
+        session = self.session
+        if session is None or not isinstance(session.node, Runbook):
+            raise ValueError("there is no runbook to take commands from")
+        values = render.all_values(session)
+        lines = [f"# {render.fill(session.node.title, values)}", f"# session {session.id}", ""]
+        for number, step in enumerate(session.node.steps, 1):
+            if not step.commands:
+                continue
+            lines.append(f"# step {number}, on the {render.fill(step.runs_on, values)}")
+            lines += [render.fill(c, values) for c in step.commands]
+            lines.append("")
+        path = self.exports_dir / f"{session.tree_id}-{session.id}-commands.txt"
+        write_atomic(path, "\n".join(lines).rstrip() + "\n")
+        return path
+
+    # ------------------------------------------------------------------ help
+
+    def action_help(self) -> None:
+        from wizard.tui.modals import HelpScreen
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)
+            return
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.system or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            keys.append((self.get_key_display(binding), binding.tooltip or binding.description))
+        title = getattr(screen, "HELP_TITLE", "wizard")
+        text = getattr(screen, "HELP", "")
+        self.push_screen(HelpScreen(title, text, keys))
+
+
+def create_app(
+    catalog: Catalog | None = None,
+    *,
+    data_dir: str | os.PathLike | None = None,
+    tree_dirs: Sequence[str | os.PathLike] = (),
+) -> WizardApp:
+    """Build the app. Without a catalog the shipped trees (plus `tree_dirs` and $WIZARD_TREES) are loaded."""
+    if catalog is None:
+        catalog = load_catalog(tree_dirs)
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    return WizardApp(catalog, data_dir=folder, tree_dirs=tree_dirs)

@@ -1,0 +1,520 @@
+"""Reading evidence: a file, folder, .zip or pasted text, scanned in a worker with progress and a cancel.
+
+At a check the scan proposes an answer, preselected; the operator confirms it or picks another, and the
+answer records what was proposed so an override shows in the runbook. From the home screen the same scan
+lists which diagnoses the evidence points to.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, ProgressBar, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from wizard.core.model import Check, Signature
+from wizard.core.render import fill
+from wizard.core.session import Citation, Session, citations_from
+from wizard.tui.commands import PaletteCommand
+from wizard.tui.safe import clean, join, plain
+from wizard.tui.widgets import PathInput
+
+MAX_CITATIONS = 20
+MAX_HITS_SHOWN = 200
+PROGRESS_INTERVAL = 0.05
+CONTEXT_CHARS = 140
+
+
+@dataclass(frozen=True)
+class EvidenceOutcome:
+    """The operator's answer at a check, with what the evidence proposed and the lines behind it."""
+
+    choice: str
+    proposed: str | None
+    evidence: tuple[Citation, ...] = ()
+    captures: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScanMemory:
+    """The last evidence scanned, offered again at the next check."""
+
+    paths: tuple[str, ...]
+    text: str
+
+
+def size_text(count: int) -> str:
+    value = float(count)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{count} bytes"
+
+
+def signature_of(catalog, hit: Any) -> Signature | None:
+    tree = catalog.trees.get(hit.tree)
+    node = tree.nodes.get(hit.node) if tree else None
+    for signature in getattr(node, "signatures", ()):
+        if hit.signature in (signature.id, signature.describe):
+            return signature
+    return None
+
+
+def match_span(signature: Signature | None, text: str) -> tuple[int, int] | None:
+    """Where in `text` the signature matched, to highlight it."""
+    if signature is None:
+        return None
+    if signature.literal:
+        index = text.find(signature.literal)
+        if index < 0:
+            index = text.lower().find(signature.literal.lower())
+        return (index, index + len(signature.literal)) if index >= 0 else None
+    if signature.regex:
+        import re2
+
+        pattern = ("(?i)" if signature.ignore_case else "") + signature.regex
+        try:
+            found = re2.search(pattern, text)
+        except Exception:
+            return None
+        return found.span() if found and found.end() > found.start() else None
+    if signature.event_id is not None:
+        index = text.find(str(signature.event_id))
+        return (index, index + len(str(signature.event_id))) if index >= 0 else None
+    return None
+
+
+def hit_content(catalog, hit: Any, *, show_tree: bool = False) -> Content:
+    """A hit as two lines: where and when, then the text with the match marked in bold reverse."""
+    where = f"{clean(hit.file, one_line=True)}:{hit.line}" if getattr(hit, "line", 0) else clean(hit.file, one_line=True)
+    meta = [where]
+    if getattr(hit, "time", ""):
+        meta.append(clean(hit.time, one_line=True))
+    if getattr(hit, "component", ""):
+        meta.append(clean(hit.component, one_line=True))
+    if show_tree:
+        meta.append(f"{hit.tree}/{hit.node}")
+    text = clean(hit.text, one_line=True)
+    span = match_span(signature_of(catalog, hit), text)
+    if span is not None:
+        start, end = span
+        if len(text) > CONTEXT_CHARS:
+            left = max(0, start - CONTEXT_CHARS // 3)
+            right = min(len(text), max(end, left + CONTEXT_CHARS))
+            prefix, suffix = ("…" if left else ""), ("…" if right < len(text) else "")
+            text = prefix + text[left:right] + suffix
+            start, end = start - left + len(prefix), min(end, right) - left + len(prefix)
+        body = Content(text).stylize("bold reverse", start, end)
+    else:
+        body = Content(text if len(text) <= CONTEXT_CHARS else text[: CONTEXT_CHARS - 1] + "…")
+    return join((" · ".join(meta), "bold"), "\n  ", body)
+
+
+class EvidenceScreen(Screen["EvidenceOutcome | None"]):
+    """With a session at a check: propose its answer. Without: show which trees the evidence points to."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "scan", "Scan", id="scan-now", tooltip="Read the file, folder or pasted text"),
+        Binding("ctrl+o", "browse", "Browse", id="browse", tooltip="Pick a file or folder from a tree"),
+        Binding("ctrl+n", "again", "New scan", id="scan-again", tooltip="Scan something else"),
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Stop a running scan, or go back"),
+    ]
+    HELP_TITLE = "Read evidence"
+    HELP = (
+        "Give the wizard what the step asks for: type a path to a log, a copied folder or a .zip bundle "
+        "([b]Tab[/] or [b]Right[/] completes a name, [b]Ctrl+O[/] browses), or paste log lines, a [i]dir[/] "
+        "listing or event text into the big box. Then press [b]Ctrl+S[/].\n\n"
+        "The scan runs in the background with a progress bar; [b]Escape[/] stops it.\n\n"
+        "Each match shows its file and line, time and component, with the matching text in "
+        "[reverse]reverse[/]. At a step, the answer the evidence points to is marked [b]◆ proposed[/] and "
+        "already highlighted: press [b]Enter[/] to confirm it, or pick another answer to overrule it. "
+        "Either way the runbook records what the evidence said and what you chose."
+    )
+
+    def __init__(self, session: Session | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.check: Check | None = session.node if session is not None and isinstance(session.node, Check) else None
+        self.report: Any = None
+        self.proposal: Any = None
+        self.scanned_paths: tuple[str, ...] = ()
+        self.scanned_text = ""
+        self.started = 0.0
+        self.last_progress = (0, 0)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield Static(self._heading(), id="ev-head")
+        with ContentSwitcher(initial="ev-collect", id="ev-phase"):
+            with Vertical(id="ev-collect"):
+                yield PathInput(placeholder="a log, a folder or a .zip: Tab completes, Ctrl+O browses", id="ev-path")
+                yield TextArea(id="ev-paste", soft_wrap=True, show_line_numbers=False)
+                yield Static(plain("Ctrl+S scans. Escape goes back.", "dim"), id="ev-collect-msg")
+            with Vertical(id="ev-running"):
+                yield Static(plain("Starting the scan…"), id="ev-progress-label")
+                yield ProgressBar(total=None, show_eta=False, id="ev-progress")
+                yield Static(plain("Escape stops the scan.", "dim"))
+            with Vertical(id="ev-results"):
+                yield Static(id="ev-summary")
+                yield OptionList(id="ev-hits")
+                yield OptionList(id="ev-answers")
+        yield Footer()
+
+    def _heading(self) -> Content:
+        if self.check is None or self.session is None:
+            return join(
+                ("⌕ Scan evidence", "bold"),
+                "\nEverything every diagnosis looks for is searched; the matches show which ones apply.",
+            )
+        values = self.session.values
+        spec = self.check.evidence
+        files = ", ".join(spec.files) if spec.files else spec.kind
+        where = f" on the {fill(spec.where, values)}" if spec.where else ""
+        return join(
+            ("⌕ ", "bold"),
+            (fill(self.check.prompt, values), "bold"),
+            "\nLooks for: ",
+            (f"{files}{where}", "italic"),
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#ev-path", PathInput).border_title = "File, folder or .zip"
+        paste = self.query_one("#ev-paste", TextArea)
+        paste.border_title = "…or paste text here (log lines, a dir listing, events)"
+        memory = getattr(self.app, "scan_memory", None)
+        if memory is not None:
+            self.query_one("#ev-path", PathInput).value = os.pathsep.join(memory.paths)
+            paste.text = memory.text
+            self._collect_message("The evidence you scanned last is filled in; Ctrl+S scans it for this step.")
+        self.query_one("#ev-hits", OptionList).border_title = "Matches"
+        self.query_one("#ev-answers", OptionList).border_title = (
+            "Your answer (Enter confirms)" if self.check is not None else "Diagnoses it points to (Enter starts)"
+        )
+        self.query_one("#ev-path", PathInput).focus()
+
+    def _collect_message(self, text: str, *, bad: bool = False) -> None:
+        message = self.query_one("#ev-collect-msg", Static)
+        message.update(plain(("✗ " if bad else "") + text, "bold" if bad else ""))
+        message.set_class(bad, "invalid")
+
+    @property
+    def phase(self) -> str:
+        return self.query_one("#ev-phase", ContentSwitcher).current or "ev-collect"
+
+    def _show_phase(self, phase: str) -> None:
+        self.query_one("#ev-phase", ContentSwitcher).current = phase
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        phase = self.phase
+        if action in ("scan", "browse"):
+            return phase == "ev-collect"
+        if action == "again":
+            return phase == "ev-results"
+        return True
+
+    # ------------------------------------------------------------------ scanning
+
+    def _probes(self) -> Any:
+        from wizard.core.evidence import probes_for
+
+        catalog = self.app.catalog
+        if self.session is not None:
+            return probes_for([self.session.tree])
+        return probes_for(list(catalog))
+
+    @on(PathInput.Submitted, "#ev-path")
+    def action_scan(self) -> None:
+        if self.phase != "ev-collect":
+            return
+        raw = self.query_one("#ev-path", PathInput).value.strip()
+        text = self.query_one("#ev-paste", TextArea).text
+        paths = tuple(os.path.expanduser(p.strip()) for p in raw.split(os.pathsep) if p.strip())
+        if not paths and not text.strip():
+            self._collect_message("Type a path or paste some text first.", bad=True)
+            return
+        self.scanned_paths = paths
+        self.scanned_text = text if text.strip() else ""
+        self.app.scan_memory = ScanMemory(paths, self.scanned_text)
+        self.started = time.monotonic()
+        self.last_progress = (0, 0)
+        self.query_one("#ev-progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#ev-progress-label", Static).update(plain("Starting the scan…"))
+        self._show_phase("ev-running")
+        self.run_scan(paths, self.scanned_text, self._probes())
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False, name="scan")
+    def run_scan(self, paths: tuple[str, ...], text: str, probes: Any) -> Any:
+        from wizard.core.evidence import scan, scan_text
+
+        worker = get_current_worker()
+        shown = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - shown[0] < PROGRESS_INTERVAL and done < total:
+                return
+            shown[0] = now
+            if not worker.is_cancelled:
+                try:
+                    self.app.call_from_thread(self._progress, done, total)
+                except RuntimeError:
+                    pass
+
+        reports = []
+        if paths:
+            reports.append(scan(list(paths), probes, progress=progress, cancelled=lambda: worker.is_cancelled))
+        if text and not worker.is_cancelled:
+            reports.append(scan_text(text, probes))
+        if worker.is_cancelled:
+            return None
+        return reports
+
+    def _progress(self, done: int, total: int) -> None:
+        self.last_progress = (done, total)
+        bar = self.query_one("#ev-progress", ProgressBar)
+        if total:
+            bar.update(total=total, progress=done)
+            percent = 100 * done / total
+            label = f"Read {size_text(done)} of {size_text(total)} ({percent:.0f}%)"
+        else:
+            label = f"Read {size_text(done)}"
+        self.query_one("#ev-progress-label", Static).update(plain(label))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "scan":
+            return
+        if event.state == WorkerState.SUCCESS:
+            reports = event.worker.result
+            if reports is None:
+                self._cancelled()
+            else:
+                self._show_results(reports)
+        elif event.state == WorkerState.ERROR:
+            self._show_phase("ev-collect")
+            self._collect_message(f"The scan stopped: {event.worker.error}", bad=True)
+        elif event.state == WorkerState.CANCELLED:
+            self._cancelled()
+
+    def _cancelled(self) -> None:
+        self._show_phase("ev-collect")
+        done, _total = self.last_progress
+        self._collect_message(f"Scan cancelled after {size_text(done)}. Nothing was proposed.")
+
+    def action_cancel(self) -> None:
+        if self.phase == "ev-running":
+            for worker in self.workers:
+                if worker.group == "scan":
+                    worker.cancel()
+            self._cancelled()
+            return
+        self.dismiss(None)
+
+    def action_again(self) -> None:
+        self._show_phase("ev-collect")
+        self.query_one("#ev-path", PathInput).focus()
+
+    def action_browse(self) -> None:
+        from wizard.tui.modals import BrowseScreen
+
+        box = self.query_one("#ev-path", PathInput)
+        typed = Path(os.path.expanduser(box.value.split(os.pathsep)[0].strip() or "."))
+        start = typed if typed.is_dir() else typed.parent if typed.parent.is_dir() else Path.cwd()
+
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                box.value = str(path)
+                box.cursor_position = len(box.value)
+            box.focus()
+
+        self.app.push_screen(BrowseScreen(start.resolve()), picked)
+
+    # ------------------------------------------------------------------ results
+
+    def _merge(self, reports: list[Any]) -> tuple[list[Any], list[str], bool, int]:
+        hits: list[Any] = []
+        problems: list[str] = []
+        readable = False
+        read = 0
+        for report in reports:
+            hits += list(report.hits)
+            problems += [clean(p, one_line=True) for p in report.problems]
+            readable = readable or bool(getattr(report, "inputs_readable", True))
+            read += int(getattr(report, "bytes_read", 0) or 0)
+        return hits, problems, readable, read
+
+    def _show_results(self, reports: list[Any]) -> None:
+        hits, problems, readable, read = self._merge(reports)
+        self.report = hits
+        if self.check is not None:
+            self._show_check_results(hits, problems, readable, read)
+        else:
+            self._show_survey_results(hits, problems, readable, read)
+        self._show_phase("ev-results")
+        answers = self.query_one("#ev-answers", OptionList)
+        answers.focus()
+
+    def _summary(self, lines: list[Content], problems: list[str]) -> None:
+        for problem in problems[:3]:
+            lines.append(join(("⚠ ", "bold"), problem))
+        if len(problems) > 3:
+            lines.append(plain(f"⚠ …and {len(problems) - 3} more problems"))
+        self.query_one("#ev-summary", Static).update(Content("\n").join(lines))
+
+    def _fill_hits(self, hits: list[Any], *, show_tree: bool) -> None:
+        catalog = self.app.catalog
+        box = self.query_one("#ev-hits", OptionList)
+        box.set_options([Option(hit_content(catalog, h, show_tree=show_tree)) for h in hits[:MAX_HITS_SHOWN]])
+        box.display = bool(hits)
+        box.border_title = f"Matches ({len(hits)})" if len(hits) <= MAX_HITS_SHOWN else f"First {MAX_HITS_SHOWN} of {len(hits)} matches"
+        if hits:
+            box.highlighted = 0
+
+    def _show_check_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
+        from wizard.core.evidence import propose
+        from wizard.core.walk import check_is_covered, evidence_names
+
+        session, check = self.session, self.check
+        assert session is not None and check is not None
+        mine = [h for h in hits if h.tree == session.tree_id and h.node == check.id]
+        covered = bool(mine) or bool(self.scanned_text) or (
+            readable and check_is_covered(check, evidence_names(self.scanned_paths), False)
+        )
+        self.proposal = propose(check, mine) if covered else None
+        proposed = self.proposal.choice if self.proposal is not None else None
+        lines: list[Content] = []
+        if mine:
+            files = len({h.file for h in mine})
+            lines.append(
+                plain(f"Found {len(mine)} match{'es' if len(mine) != 1 else ''} in {files} file{'s' if files != 1 else ''} ({size_text(read)} read).", "bold")
+            )
+        elif not readable:
+            lines.append(plain("Nothing could be read; see the problems below.", "bold"))
+        else:
+            lines.append(plain(f"Nothing this step looks for was found ({size_text(read)} read).", "bold"))
+        if proposed is not None:
+            label = next((c.label for c in check.choices if c.id == proposed), proposed)
+            lines.append(join(("◆ Proposed: ", "bold"), (label, "bold")))
+            signature = self.proposal.signature
+            means = getattr(signature, "means", "") if signature is not None else ""
+            if means:
+                values = {**session.values, **(self.proposal.captures or {})}
+                lines.append(join("  because: ", fill(means, values)))
+            elif not mine:
+                lines.append(plain("  because: none of this step's signatures matched"))
+        else:
+            globs = ", ".join(check.evidence.files) or "the evidence this step reads"
+            lines.append(plain(f"No proposal: the evidence holds none of {globs}. Choose the answer yourself."))
+        others = len(hits) - len(mine)
+        if others:
+            lines.append(plain(f"({others} more match{'es' if others != 1 else ''} for other steps of this tree.)", "dim"))
+        self._summary(lines, problems)
+        self._fill_hits(mine, show_tree=False)
+        options = []
+        highlight = 0
+        for number, choice in enumerate(check.choices, 1):
+            marker = join(("  ◆ proposed", "bold")) if choice.id == proposed else Content("")
+            options.append(Option(join((f"{number} ", "bold"), choice.label, marker), id=choice.id))
+            if choice.id == proposed:
+                highlight = number - 1
+        answers = self.query_one("#ev-answers", OptionList)
+        answers.set_options(options)
+        answers.highlighted = highlight
+
+    def _show_survey_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
+        catalog = self.app.catalog
+        by_tree = Counter(h.tree for h in hits)
+        lines: list[Content] = []
+        if hits:
+            lines.append(plain(f"Found {len(hits)} match{'es' if len(hits) != 1 else ''} for {len(by_tree)} diagnos{'es' if len(by_tree) != 1 else 'is'} ({size_text(read)} read).", "bold"))
+        elif not readable:
+            lines.append(plain("Nothing could be read; see the problems below.", "bold"))
+        else:
+            lines.append(plain(f"No known problem was found ({size_text(read)} read). Try the triage box on the home screen.", "bold"))
+        self._summary(lines, problems)
+        self._fill_hits(hits, show_tree=True)
+        options = []
+        for tree_id, count in by_tree.most_common():
+            tree = catalog.trees.get(tree_id)
+            if tree is None:
+                continue
+            first = next(h for h in hits if h.tree == tree_id)
+            options.append(
+                Option(
+                    join(("▸ ", "bold"), (tree.title, "bold"), (f"\n    {count} match{'es' if count != 1 else ''}, first in {clean(Path(str(first.file)).name, one_line=True)}", "dim")),
+                    id=tree_id,
+                )
+            )
+        answers = self.query_one("#ev-answers", OptionList)
+        answers.set_options(options)
+        answers.display = bool(options)
+        if options:
+            answers.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#ev-answers")
+    def answered(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option.id
+        if choice is None:
+            return
+        if self.check is None:
+            self._start_tree(choice)
+            return
+        proposal = self.proposal
+        if proposal is not None:
+            outcome = EvidenceOutcome(
+                choice=choice,
+                proposed=proposal.choice,
+                evidence=citations_from(list(proposal.hits)[:MAX_CITATIONS]),
+                captures=dict(proposal.captures or {}),
+            )
+        else:
+            outcome = EvidenceOutcome(choice=choice, proposed=None)
+        self.dismiss(outcome)
+
+    def _start_tree(self, tree_id: str) -> None:
+        tree = self.app.catalog.trees.get(tree_id)
+        if tree is None:
+            return
+        values: dict[str, str] = {}
+        for hit in self.report or []:
+            if hit.tree == tree_id:
+                for key, value in (getattr(hit, "captures", None) or {}).items():
+                    values.setdefault(key, clean(value, one_line=True))
+        self.app.begin(tree_id, None, values)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = [PaletteCommand("Scan now", "Read the path or the pasted text", self.action_scan)]
+        commands.append(PaletteCommand("Browse for a file or folder", "Pick the evidence from a directory tree", self.action_browse))
+        from wizard.core.catalog import samples_dir
+
+        samples = samples_dir()
+        if samples.is_dir():
+            commands.append(
+                PaletteCommand(
+                    "Use the practice bundles",
+                    f"Fill in {samples}, sample logs to try the wizard on",
+                    lambda: self._use_path(samples),
+                )
+            )
+        return commands
+
+    def _use_path(self, path: Path) -> None:
+        self._show_phase("ev-collect")
+        box = self.query_one("#ev-path", PathInput)
+        box.value = str(path)
+        box.focus()

@@ -1,0 +1,205 @@
+"""The first screen: say what is wrong, pick a diagnosis, carry on a saved walk, or scan evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard.core.session import list_sessions
+from wizard.tui.commands import PaletteCommand
+from wizard.tui.modals import describe_saved
+from wizard.tui.safe import clean, join, plain
+
+RECENT_SESSIONS = 3
+TOP_MATCHES = 6
+
+
+def heading(text: str) -> Option:
+    return Option(Content(text).stylize("bold underline"), disabled=True)
+
+
+class HomeScreen(Screen):
+    """Triage box above one keyboard list of everything that can be started from here."""
+
+    BINDINGS = [
+        Binding("f2", "resume", "Resume", id="resume", tooltip="List every saved walk and carry one on"),
+        Binding("f3", "scan", "Scan evidence", id="scan", tooltip="Scan a log, folder or .zip for known problems"),
+        Binding("down", "to_list", "To the list", show=False, id="to-list"),
+        Binding("escape", "clear", "Clear the box", show=False, id="clear"),
+    ]
+    HELP_TITLE = "Home"
+    HELP = (
+        "Start here when a ticket comes in.\n\n"
+        "[b]Type what is wrong[/] in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
+        "from a log, an event ID or a status-message ID. The list below ranks the diagnoses as you type; "
+        "[b]Enter[/] opens the best match, [b]Down[/] moves into the list.\n\n"
+        "The list also holds the walks you did not finish ([b]F2[/] shows them all), a way to [b]scan evidence[/] "
+        "([b]F3[/]) when you have a log or a folder but no idea yet, and every diagnosis grouped by product.\n\n"
+        "Every answer you give is saved at once, so you can quit at any time and resume later."
+    )
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield Input(
+            placeholder="What is wrong? Symptoms, a log line, an event or status ID…",
+            id="triage",
+        )
+        yield OptionList(id="home-list")
+        yield Static(id="home-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#triage", Input).border_title = "Describe the problem"
+        self.refresh_lists()
+        self.query_one("#triage", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lists()
+
+    # ------------------------------------------------------------------ lists
+
+    def refresh_lists(self) -> None:
+        query = self.query_one("#triage", Input).value
+        options = self._options(query)
+        box = self.query_one("#home-list", OptionList)
+        box.set_options(options)
+        box.border_title = "Best matches" if query.strip() else "Diagnoses"
+        first = next((i for i, opt in enumerate(options) if not opt.disabled), None)
+        box.highlighted = first
+        self._describe(options[first] if first is not None else None)
+
+    def _options(self, query: str) -> list[Option]:
+        catalog = self.app.catalog
+        options: list[Option] = []
+        text = query.strip()
+        if text:
+            options += self._matches(text)
+        else:
+            saved = list_sessions(self.app.data_dir)
+            if saved:
+                options.append(heading("Carry on where you stopped"))
+                for info in saved[:RECENT_SESSIONS]:
+                    options.append(Option(describe_saved(info, catalog), id=f"resume:{info.path}"))
+                if len(saved) > RECENT_SESSIONS:
+                    options.append(Option(Content(f"  … all {len(saved)} saved walks (F2)"), id="action:resume"))
+        options.append(heading("Start from evidence"))
+        options.append(
+            Option(join(("⌕ Scan evidence", "bold"), " : a log, folder or .zip points to a diagnosis (F3)"), id="action:scan")
+        )
+        for product, trees in catalog.by_product().items():
+            options.append(heading(clean(product, one_line=True)))
+            for tree in trees:
+                options.append(Option(join("  ", (tree.title, "bold")), id=f"tree:{tree.id}"))
+        if not len(catalog):
+            options.append(heading("No trees are installed"))
+        return options
+
+    def _matches(self, text: str) -> list[Option]:
+        from wizard.core.triage import rank
+
+        catalog = self.app.catalog
+        matches = rank(text, list(catalog))[:TOP_MATCHES]
+        if not matches:
+            return [heading("No diagnosis matches those words; try others, or pick one below")]
+        options = [heading(f"Best matches for what you typed ({len(matches)})")]
+        for match in matches:
+            tree = catalog.trees.get(match.tree)
+            if tree is None:
+                continue
+            options.append(
+                Option(
+                    join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (clean(match.why, one_line=True)[:72], "italic")),
+                    id=f"match:{match.tree}:{match.node}",
+                )
+            )
+        return options
+
+    def _describe(self, option: Option | None) -> None:
+        detail = self.query_one("#home-detail", Static)
+        if option is None or option.id is None:
+            detail.update("")
+            return
+        kind, _, rest = option.id.partition(":")
+        catalog = self.app.catalog
+        if kind in ("tree", "match"):
+            tree_id = rest.split(":", 1)[0]
+            tree = catalog.trees.get(tree_id)
+            if tree is not None:
+                detail.update(join((tree.product, "dim"), "\n", tree.summary, ("\nEnter starts this diagnosis.", "dim")))
+                return
+        if kind == "resume":
+            detail.update(plain("Enter carries this walk on from the step where it stopped; every answer is kept."))
+            return
+        if kind == "action" and rest == "scan":
+            detail.update(
+                plain("Point the wizard at a log, a copied folder, a .zip bundle or pasted text, and see which known problems it holds.")
+            )
+            return
+        if kind == "action" and rest == "resume":
+            detail.update(plain("Every walk saved on this machine, newest first."))
+            return
+        detail.update("")
+
+    # ------------------------------------------------------------------ events
+
+    @on(Input.Changed, "#triage")
+    def typed(self) -> None:
+        self.refresh_lists()
+
+    @on(Input.Submitted, "#triage")
+    def submitted(self) -> None:
+        box = self.query_one("#home-list", OptionList)
+        if box.highlighted is not None:
+            self._open(box.get_option_at_index(box.highlighted))
+
+    @on(OptionList.OptionHighlighted, "#home-list")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._describe(event.option)
+
+    @on(OptionList.OptionSelected, "#home-list")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(event.option)
+
+    def _open(self, option: Option) -> None:
+        if option.disabled or option.id is None:
+            return
+        kind, _, rest = option.id.partition(":")
+        app = self.app
+        if kind == "tree":
+            app.begin(rest)
+        elif kind == "match":
+            tree_id, _, node_id = rest.partition(":")
+            app.begin(tree_id, node_id or None)
+        elif kind == "resume":
+            app.resume(Path(rest))
+        elif rest == "scan":
+            app.show_scan()
+        elif rest == "resume":
+            app.show_resume_list()
+
+    def action_to_list(self) -> None:
+        self.query_one("#home-list", OptionList).focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#triage", Input)
+        box.value = ""
+        box.focus()
+
+    def action_resume(self) -> None:
+        self.app.show_resume_list()
+
+    def action_scan(self) -> None:
+        self.app.show_scan()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            PaletteCommand("Resume a saved walk", "Every walk saved on this machine, newest first", self.action_resume),
+            PaletteCommand("Scan evidence", "Which known problems a log, folder or .zip holds", self.action_scan),
+        ]

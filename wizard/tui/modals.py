@@ -1,0 +1,256 @@
+"""Dialogs that answer one thing and close: confirm, help, resume, export, browse."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from wizard.core.session import SessionInfo, list_sessions
+from wizard.tui.safe import clean, join, plain
+from wizard.tui.widgets import SafeDirectoryTree
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no, with the question in words."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+    ]
+    HELP_TITLE = "Confirm"
+    HELP = "Press [b]y[/] to go ahead or [b]n[/] (or Escape) to leave things as they are."
+
+    def __init__(self, question: str, verb: str) -> None:
+        super().__init__()
+        self.question = question
+        self.verb = verb
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.question), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.verb} (y)", id="yes", variant="warning")
+                yield Button("Cancel (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class HelpScreen(ModalScreen[None]):
+    """What the screen underneath is for, and every key that works there."""
+
+    BINDINGS = [Binding("escape,f1,q", "close", "Close help", id="help-close")]
+
+    def __init__(self, title: str, text: str, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.help_title = title
+        self.text = text
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Content(f"Help: {self.help_title}").stylize("bold"), classes="dialog-title")
+            if self.text:
+                yield Static(Content.from_markup(self.text), classes="help-text")
+            if self.keys:
+                rows = [join((f"{key:>10}", "bold"), "  ", description) for key, description in self.keys]
+                yield Static(Content("Keys on this screen").stylize("bold underline"), classes="help-keys-title")
+                yield Static(Content("\n").join(rows), classes="help-keys")
+            yield Static(
+                Content("Esc, F1 or q closes this help. Ctrl+P opens the command palette.").stylize("dim"),
+                classes="help-foot",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def describe_saved(info: SessionInfo, catalog) -> Content:
+    """One line for a saved walk: which tree, where it stands, how many answers, when."""
+    tree = catalog.trees.get(info.tree)
+    start = catalog.trees.get(info.start_tree)
+    title = start.title if start else info.start_tree
+    where = info.node
+    if tree is not None and info.node in tree.nodes:
+        node = tree.nodes[info.node]
+        where = ("runbook: " if node.kind == "runbook" else "at: ") + tree.label(info.node)
+    return join(
+        ("↻ ", "bold"),
+        (title, "bold"),
+        "  ",
+        (f"{info.steps} answer{'s' if info.steps != 1 else ''} · {friendly_time(info.updated)}", "dim"),
+        "\n    ",
+        (clean(where, one_line=True)[:70], "italic"),
+    )
+
+
+def friendly_time(stamp: str) -> str:
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return clean(stamp, one_line=True)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class ResumeScreen(ModalScreen[Path | None]):
+    """Every saved walk, newest first."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="resume-close")]
+    HELP_TITLE = "Resume a saved walk"
+    HELP = (
+        "Every answer is saved as you go, so a closed terminal or a crash loses nothing. "
+        "Pick a walk with the arrow keys and press [b]Enter[/] to carry on where it stopped. "
+        "If a tree changed since, the answers that still fit are replayed and you are told where it stopped."
+    )
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+
+    def compose(self) -> ComposeResult:
+        sessions = list_sessions(self.data_dir)
+        catalog = self.app.catalog
+        with Vertical(classes="dialog wide"):
+            yield Static(Content("Resume a saved walk").stylize("bold"), classes="dialog-title")
+            if sessions:
+                yield OptionList(
+                    *[Option(describe_saved(info, catalog), id=str(info.path)) for info in sessions],
+                    id="saved",
+                )
+            else:
+                yield Static("No saved walks yet. A walk is saved as soon as you start it.", markup=False)
+            yield Static(Content("Enter resumes · Esc closes").stylize("dim"))
+
+    def on_mount(self) -> None:
+        for saved in self.query("#saved").results(OptionList):
+            saved.highlighted = 0
+            saved.focus()
+
+    @on(OptionList.OptionSelected, "#saved")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(Path(event.option.id or ""))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ExportScreen(ModalScreen[Path | None]):
+    """Write the walk to a Markdown or JSON file; the full path is shown before and after."""
+
+    BINDINGS = [Binding("escape", "close", "Cancel", id="export-cancel")]
+    HELP_TITLE = "Export"
+    HELP = (
+        "Choose Markdown (for a ticket or an e-mail) or JSON (for a script), check the file name, "
+        "then press [b]Enter[/] in the path box or the Save button. The file is written whole or not at all."
+    )
+
+    def __init__(self, fmt: str = "md") -> None:
+        super().__init__()
+        self.fmt = fmt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(Content("Export the walk").stylize("bold"), classes="dialog-title")
+            with RadioSet(id="export-format"):
+                yield RadioButton("Markdown (.md), for a ticket", value=self.fmt == "md", id="fmt-md")
+                yield RadioButton("JSON (.json), for a script", value=self.fmt == "json", id="fmt-json")
+            yield Label("Save to:")
+            yield Input(str(self.app.default_export_path(self.fmt)), id="export-path")
+            yield Static("", id="export-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @on(RadioSet.Changed)
+    def format_changed(self, event: RadioSet.Changed) -> None:
+        self.fmt = "json" if event.pressed.id == "fmt-json" else "md"
+        box = self.query_one("#export-path", Input)
+        current = Path(box.value)
+        box.value = str(current.with_suffix(".json" if self.fmt == "json" else ".md"))
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        raw = self.query_one("#export-path", Input).value.strip()
+        message = self.query_one("#export-message", Static)
+        if not raw:
+            message.update(plain("✗ Type a file name to save to."))
+            return
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            path = path / self.app.default_export_path(self.fmt).name
+        try:
+            written = self.app.export_session(self.fmt, path.resolve())
+        except (OSError, ValueError) as exc:
+            message.update(plain(f"✗ Not saved: {exc}"))
+            return
+        self.dismiss(written)
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class BrowseScreen(ModalScreen[Path | None]):
+    """Pick a file or a folder from a directory tree."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Cancel", id="browse-cancel"),
+        Binding("u", "use_folder", "Use this folder", id="browse-folder"),
+    ]
+    HELP_TITLE = "Browse for evidence"
+    HELP = (
+        "Arrow keys move, [b]Enter[/] opens a folder or picks a file. [b]u[/] picks the highlighted folder "
+        "(everything in it is scanned). Escape goes back without picking."
+    )
+
+    def __init__(self, start: Path) -> None:
+        super().__init__()
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog tall"):
+            yield Static(join(("Pick a file or folder under ", "bold"), (str(self.start), "bold")), classes="dialog-title")
+            yield SafeDirectoryTree(self.start, id="browse-tree")
+            yield Static(Content("Enter picks a file · u uses the highlighted folder · Esc cancels").stylize("dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(SafeDirectoryTree).focus()
+
+    @on(SafeDirectoryTree.FileSelected)
+    def file_chosen(self, event: SafeDirectoryTree.FileSelected) -> None:
+        self.dismiss(Path(event.path))
+
+    def action_use_folder(self) -> None:
+        tree = self.query_one(SafeDirectoryTree)
+        node = tree.cursor_node
+        if node is None or node.data is None:
+            self.dismiss(self.start)
+            return
+        path = Path(node.data.path)
+        self.dismiss(path if path.is_dir() else path.parent)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

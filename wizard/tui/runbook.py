@@ -1,0 +1,218 @@
+"""The end of a walk: the diagnosis and numbered steps to fix it, ready to follow, copy and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard.core import render
+from wizard.core.model import Runbook
+from wizard.core.session import Session
+from wizard.tui.commands import PaletteCommand
+from wizard.tui.safe import clean, join, plain
+from wizard.tui.step import breadcrumb_parts, open_export, walk_commands
+from wizard.tui.widgets import Breadcrumb, CommandBlock
+
+
+def label_line(mark: str, word: str, text: str) -> Content:
+    """A marked line such as '⚠ CAUTION: …' that reads the same with or without colour."""
+    return join((f"{mark} {word}: ", "bold"), text)
+
+
+class RunbookScreen(Screen):
+    """Shows `app.session` at a runbook."""
+
+    BINDINGS = [
+        Binding("e", "export('md')", "Export", id="export", tooltip="Write the runbook to a Markdown or JSON file"),
+        Binding("s", "save_commands", "Save commands", id="save-commands", tooltip="All commands in one text file"),
+        Binding("f2", "map", "Map", id="map", tooltip="The whole tree and your path"),
+        Binding("f4", "back", "Back", id="back", tooltip="Undo the last answer"),
+        Binding("f5", "restart", "Restart", id="restart", tooltip="Start this walk over (asks first)"),
+        Binding("escape", "home", "Home", id="home", tooltip="Back to the home screen; the walk stays saved"),
+        Binding("m", "map", "Map", show=False),
+        Binding("b", "back", "Back", show=False),
+        Binding("r", "restart", "Restart", show=False),
+    ]
+    HELP_TITLE = "The runbook"
+    HELP = (
+        "The walk ends here: what is wrong, and the steps to fix it, in order.\n\n"
+        "Each step says [b]where it runs[/] (which server or console). Commands are in boxes: [b]Tab[/] to one "
+        "and press [b]c[/] to copy it through the terminal. Terminals differ, so [b]s[/] also saves every "
+        "command to a text file and tells you where.\n\n"
+        "[b]⚠ CAUTION[/] marks what can hurt, [b]◷ WAIT[/] how long a step takes to show, [b]✔ VERIFY[/] how to "
+        "see it worked. Values you typed or the evidence found are filled in; a computed wait shows its formula "
+        "when a value it needs was never given.\n\n"
+        "[b]e[/] exports the whole walk (Markdown for a ticket, or JSON) and shows the file it wrote. "
+        "[b]F4[/] ([b]b[/]) goes back one answer, [b]F5[/] ([b]r[/]) starts over, [b]F2[/] ([b]m[/]) shows the tree map, "
+        "Escape goes home."
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: Session | None = None
+        self.exported: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield Breadcrumb(id="crumbs")
+        yield VerticalScroll(id="runbook")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self._rebuild(self.app.session)
+
+    def show_session(self, session: Session) -> None:
+        self.call_next(self._rebuild, session)
+
+    async def _rebuild(self, session: Session | None) -> None:
+        if session is None or not session.at_runbook:
+            return
+        self.session = session
+        self.sub_title = clean(session.tree.title, one_line=True)
+        self.query_one(Breadcrumb).set_parts(breadcrumb_parts(session))
+        body = self.query_one("#runbook", VerticalScroll)
+        async with self.batch():
+            await body.remove_children()
+            await body.mount_all(self._widgets(session))
+        body.scroll_home(animate=False)
+        body.focus()
+
+    def _widgets(self, session: Session) -> list[Widget]:
+        node = session.node
+        assert isinstance(node, Runbook)
+        values = render.all_values(session)
+        widgets: list[Widget] = [
+            Static(plain("▣ runbook", "dim"), classes="node-kind"),
+            Static(plain(render.fill(node.title, values), "bold"), id="rb-title"),
+            Static(plain(render.fill(node.diagnosis, values)), id="rb-diagnosis"),
+        ]
+        if self.exported is not None:
+            widgets.append(Static(label_line("✔", "EXPORTED", str(self.exported)), id="rb-exported"))
+        overridden = [m for m in session.moves if m.overridden]
+        for move in overridden:
+            widgets.append(
+                Static(
+                    label_line("⚑", "OVERRIDE", f"the evidence proposed '{move.proposed}', you chose '{move.label}'"),
+                    classes="override",
+                )
+            )
+        computed = render.computed(session)
+        if computed:
+            lines = [plain("Expected waits and computed values", "bold underline")]
+            for item in computed:
+                if item.value is not None:
+                    unit = f" {item.unit}" if item.unit else ""
+                    lines.append(join("◷ ", item.label, ": ", (f"{item.value}{unit}", "bold")))
+                else:
+                    lines.append(join("◷ ", item.label, ": ", (item.formula, "italic"), " (a value it needs was not given)"))
+            widgets.append(Static(Content("\n").join(lines), id="rb-computed"))
+        total = len(node.steps)
+        for number, step in enumerate(node.steps, 1):
+            parts: list[Widget] = [Static(plain(render.fill(step.do, values)), classes="step-do")]
+            if step.console:
+                parts.append(Static(label_line("▤", "Console", render.fill(step.console, values)), classes="step-console"))
+            for command in step.commands:
+                parts.append(CommandBlock(render.fill(command, values), title=f"step {number} command"))
+            if step.wait:
+                parts.append(Static(label_line("◷", "WAIT", render.fill(step.wait, values)), classes="step-wait"))
+            if step.caution:
+                parts.append(Static(label_line("⚠", "CAUTION", render.fill(step.caution, values)), classes="caution"))
+            parts.append(Static(label_line("✔", "VERIFY", render.fill(step.verify, values)), classes="step-verify"))
+            box = Vertical(*parts, classes="step")
+            box.border_title = f"Step {number} of {total} · runs on: {clean(render.fill(step.runs_on, values), one_line=True)}"
+            widgets.append(box)
+        if node.next:
+            options = [
+                Option(join(("↪ ", "bold"), (self._tree_title(n.tree), "bold"), "\n    ", render.fill(n.why, values)), id=n.tree)
+                for n in node.next
+                if n.tree in session.catalog
+            ]
+            if options:
+                following = OptionList(*options, id="rb-next")
+                following.border_title = "If this does not fix it, continue with (Enter starts, answers carry over)"
+                widgets.append(following)
+        if node.escalate:
+            widgets.append(Static(label_line("⇪", "ESCALATE", render.fill(node.escalate, values)), id="rb-escalate"))
+        path = self._path_lines(session)
+        if path:
+            widgets.append(Static(Content("\n").join(path), id="rb-path"))
+        return widgets
+
+    def _tree_title(self, tree_id: str) -> str:
+        tree = self.app.catalog.trees.get(tree_id)
+        return tree.title if tree else tree_id
+
+    def _path_lines(self, session: Session) -> list[Content]:
+        lines = [plain("How you got here", "bold underline")]
+        number = 0
+        for move in session.moves:
+            if move.is_link:
+                lines.append(plain(f"   ↪ continued in {self._tree_title(move.label.removeprefix('continue in '))}"))
+                continue
+            number += 1
+            tree = session.catalog.trees.get(move.tree)
+            label = tree.label(move.node) if tree and move.node in tree.nodes else move.node
+            extra = ""
+            if move.overridden:
+                extra = f"  (⚑ evidence proposed '{move.proposed}')"
+            elif move.proposed is not None:
+                extra = "  (◆ proposed by the evidence)"
+            lines.append(join(f"{number:>3}. ", label, ": ", (move.label, "bold"), extra))
+        return lines if number else []
+
+    # ------------------------------------------------------------------ actions
+
+    @on(CommandBlock.Copied)
+    def copied(self, event: CommandBlock.Copied) -> None:
+        self.notify(
+            "Sent to the clipboard. If your terminal does not pass it on, press s to save every command to a file.",
+            title="Copied",
+            markup=False,
+        )
+
+    @on(OptionList.OptionSelected, "#rb-next")
+    def next_tree(self, event: OptionList.OptionSelected) -> None:
+        if self.session is not None and event.option.id:
+            self.app.begin(event.option.id, None, dict(render.all_values(self.session)))
+
+    def action_export(self, fmt: str = "md") -> None:
+        open_export(self, fmt)
+
+    def show_exported(self, path: Path) -> None:
+        self.exported = path
+        if self.session is not None:
+            self.call_next(self._rebuild, self.session)
+
+    def action_save_commands(self) -> None:
+        try:
+            path = self.app.save_commands()
+        except (OSError, ValueError) as exc:
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Saved every command to {path}", title="Commands saved", timeout=12, markup=False)
+
+    def action_back(self) -> None:
+        self.app.step_back()
+
+    def action_restart(self) -> None:
+        self.app.ask_restart()
+
+    def action_map(self) -> None:
+        self.app.show_map()
+
+    def action_home(self) -> None:
+        self.app.go_home()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            PaletteCommand("Save all commands to a file", "For terminals that cannot copy", self.action_save_commands),
+        ] + walk_commands(self, self.session)

@@ -1,0 +1,124 @@
+"""Small widgets the screens share."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.suggester import Suggester
+from textual.widget import Widget
+from textual.widgets import DirectoryTree, Input, Static
+
+from wizard.tui.safe import clean, plain
+
+
+class Breadcrumb(Widget):
+    """The path so far on one line; when it does not fit, the oldest steps give way to an ellipsis."""
+
+    DEFAULT_CSS = """
+    Breadcrumb { height: 1; }
+    """
+
+    def __init__(self, parts: list[str] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.parts = [clean(p, one_line=True) for p in (parts or [])]
+
+    def set_parts(self, parts: list[str]) -> None:
+        self.parts = [clean(p, one_line=True) for p in parts]
+        self.refresh()
+
+    def render(self) -> Content:
+        width = max(self.size.width, 10)
+        sep = " › "
+        parts = [p if len(p) <= 28 else p[:27] + "…" for p in self.parts]
+        if not parts:
+            return Content("")
+        shown = list(parts)
+        dropped = False
+        while len(shown) > 1 and len(sep.join((["…"] if dropped else []) + shown)) > width:
+            shown.pop(0)
+            dropped = True
+        pieces: list[Content] = []
+        if dropped:
+            pieces.append(Content("…").stylize("dim"))
+        for index, part in enumerate(shown):
+            last = index == len(shown) - 1
+            pieces.append(plain(part, "bold" if last else ""))
+        return Content(sep).join(pieces)
+
+
+class CommandBlock(Static, can_focus=True):
+    """One command, shown exactly as it is pasted; focus it and press c to copy."""
+
+    BINDINGS = [
+        Binding("c", "copy", "Copy command", id="copy-command"),
+    ]
+
+    class Copied(Message):
+        def __init__(self, command: str) -> None:
+            super().__init__()
+            self.command = command
+
+    def __init__(self, command: str, *, title: str = "command", **kwargs) -> None:
+        self.command = clean(command)
+        super().__init__(plain(self.command), **kwargs)
+        self.border_title = title
+        self.border_subtitle = "c copies"
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.command)
+        self.post_message(self.Copied(self.command))
+
+
+class PathSuggester(Suggester):
+    """Completes the last part of a path from what is on disk, so Tab or Right finishes a file or folder name."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value or "\n" in value:
+            return None
+        expanded = os.path.expanduser(value)
+        folder, _, stem = expanded.rpartition(os.sep)
+        base = Path(folder or (os.sep if expanded.startswith(os.sep) else "."))
+        try:
+            names = sorted(entry.name for entry in os.scandir(base) if entry.name.lower().startswith(stem.lower()))
+        except OSError:
+            return None
+        names = [n for n in names if n != stem] or names
+        if not names or (len(names) == 1 and names[0] == stem and not (base / stem).is_dir()):
+            return None
+        choice = names[0]
+        completed = value[: len(value) - len(stem)] + choice
+        if (base / choice).is_dir() and not completed.endswith(os.sep):
+            completed += os.sep
+        return completed if completed != value else None
+
+
+class PathInput(Input):
+    """An Input for a path: Tab takes the completion when one is shown, otherwise moves on."""
+
+    BINDINGS = [Binding("tab", "complete", "Complete the path", show=False)]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(suggester=PathSuggester(), **kwargs)
+
+    def action_complete(self) -> None:
+        if self._suggestion and self.cursor_at_end and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
+
+class SafeDirectoryTree(DirectoryTree):
+    """A DirectoryTree whose file names lose control characters before they are drawn."""
+
+    def process_label(self, label: str | Text) -> Text:
+        raw = label.plain if isinstance(label, Text) else label
+        return Text(clean(raw, one_line=True) or "?")
