@@ -1,0 +1,219 @@
+"""The dp-stickiness tree: the wait arithmetic, both routes and their cautions sit in the right nodes, and the
+sample bundles reach their runbooks."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wizard.cli import main
+from wizard.core.loader import load_tree
+from wizard.core.model import Check, Question, Runbook
+from wizard.core.render import compute_values
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "dp-stickiness"
+
+
+@pytest.fixture(scope="module")
+def tree():
+    result = load_tree(ROOT / "trees" / "dp-stickiness.yaml")
+    assert result.ok, [p.format() for p in result.problems]
+    assert not result.problems, [p.format() for p in result.problems]
+    return result.tree
+
+
+def steps_with_command(runbook: Runbook, command: str):
+    return [s for s in runbook.steps if any(command in c for c in s.commands)]
+
+
+def computed(runbook: Runbook, **values) -> dict[str, str | None]:
+    return {c.name: c.value for c in compute_values(runbook, {k: str(v) for k, v in values.items()})}
+
+
+def test_every_question_and_check_says_why_and_how(tree):
+    for node in tree.nodes.values():
+        if isinstance(node, (Question, Check)):
+            assert node.why.strip() and node.how.strip(), node.id
+
+
+def test_every_runbook_step_says_where_and_how_to_verify(tree):
+    for node in tree.nodes.values():
+        if isinstance(node, Runbook):
+            for step in node.steps:
+                assert step.runs_on.strip() and step.verify.strip(), node.id
+                assert step.do.strip(), node.id
+
+
+def test_version_question_sends_1610_and_later_away_from_the_eight_hour_story(tree):
+    version = tree.nodes["q-version"]
+    targets = {c.id: c.next for c in version.choices}
+    assert targets["cb-1610-plus"] == "rb-current-branch"
+    assert targets["cm-2007-2012"] == "c-client-logs"
+    assert "two minutes" in tree.nodes["rb-current-branch"].diagnosis
+    assert any("1610" in note and "two minutes" in note for note in tree.learn)
+    assert any("8 hours" in note and "recoverable" in note for note in tree.learn)
+
+
+@pytest.mark.parametrize(
+    ("dead", "hours", "total", "left"),
+    [(2, 4, "16", "12"), (1, 0, "8", "8"), (2, 20, "16", "0"), (3, 2.5, "24", "21.5")],
+)
+def test_hours_until_clients_move_on_is_eight_per_dead_dp_less_time_spent(tree, dead, hours, total, left):
+    for node_id in ("rb-dns-a-record", "rb-boundary-group", "rb-wait-it-out", "rb-slow-connection"):
+        values = computed(tree.nodes[node_id], dead_dps_ahead=dead, hours_since_failover=hours, ttl_left=0, policy_minutes=60)
+        assert values["wait_hours_total"] == total, node_id
+        assert values["hours_left_unaided"] == left, node_id
+
+
+def test_client_logs_check_reads_the_client_download_logs_and_orders_its_signatures(tree):
+    check = tree.nodes["c-client-logs"]
+    assert {"DataTransferService.lo?", "ContentTransferManager.lo?", "CAS.lo?"} <= set(check.evidence.files)
+    assert "CCM\\Logs" in check.evidence.where
+    order = [s.id for s in check.signatures]
+    assert order.index("sig-unauthorised") < order.index("sig-send-failed")
+    assert order.index("sig-download-complete") < order.index("sig-unauthorised")
+    send_failed = next(s for s in check.signatures if s.id == "sig-send-failed")
+    assert "(?P<dead_dp_host>" in send_failed.regex and "(?P<dns_zone>" in send_failed.regex
+    assert check.otherwise == "retrying-dead-dp"
+
+
+def test_route_question_separates_site_available_from_primary_down(tree):
+    route = tree.nodes["q-route"]
+    targets = {c.id: c.next for c in route.choices}
+    assert targets == {"site-available": "q-policy-interval", "site-down": "q-dead-dp-host", "wait": "rb-wait-it-out"}
+    assert "SMS Provider" in route.why
+    policy = tree.nodes["q-policy-interval"]
+    assert policy.capture.name == "policy_minutes" and policy.capture.type == "integer"
+    assert "60" in policy.how and "collection" in policy.how and "site-wide" in policy.how
+    slow = next(c for c in policy.choices if c.id == "slow-connection")
+    assert "untested" in slow.label and "not tested" in slow.note
+
+
+def test_boundary_route_removes_the_dp_waits_one_policy_interval_and_puts_it_back(tree):
+    runbook = tree.nodes["rb-boundary-group"]
+    remove = next(s for s in runbook.steps if "Remove" in s.console)
+    assert "Boundary Groups" in remove.console and "References" in remove.console
+    poll = next(s for s in runbook.steps if "{policy_minutes}" in s.wait)
+    assert poll.runs_on == "client"
+    assert "After DR" in runbook.steps[-1].do and runbook.steps[-1].caution
+    values = computed(runbook, dead_dps_ahead=2, hours_since_failover=4, policy_minutes=60)
+    assert values["policy_hours"] == "1" and values["hours_saved"] == "11"
+
+
+def test_slow_connection_idea_is_marked_untested(tree):
+    runbook = tree.nodes["rb-slow-connection"]
+    assert "without having tested it" in runbook.diagnosis
+    change = next(s for s in runbook.steps if "Change Connection > Slow" in s.console)
+    assert change.caution.startswith("Untested")
+
+
+def test_dns_route_changes_the_a_record_on_the_dns_server_with_its_cautions(tree):
+    runbook = tree.nodes["rb-dns-a-record"]
+    (change,) = steps_with_command(runbook, "dnscmd /RecordAdd {dns_zone} {dead_dp_host} A {substitute_ip}")
+    assert change.runs_on == "DNS server"
+    assert "{dead_dps_ahead}" in change.do
+    assert "{dead_dp_ip}" in change.caution
+    first = runbook.steps[0]
+    assert "tens of thousands" in first.caution and "offline" in first.caution and "lab" in first.do
+    assert "primary" in first.do
+    (replication,) = [s for s in runbook.steps if "replicat" in s.do and s.runs_on == "DNS server"]
+    assert replication.wait
+    (revert,) = steps_with_command(runbook, "dnscmd /RecordAdd {dns_zone} {dead_dp_host} A {dead_dp_ip}")
+    assert revert is runbook.steps[-1] and "After DR" in revert.do
+    assert "unauthorised" in runbook.diagnosis and "unrecoverable" in runbook.diagnosis
+
+
+def test_dns_route_reads_and_hurries_the_client_cache(tree):
+    runbook = tree.nodes["rb-dns-a-record"]
+    (cache,) = [s for s in steps_with_command(runbook, "ipconfig /flushdns") if s.runs_on == "client"]
+    assert "ipconfig /displaydns" in cache.commands
+    assert "{cache_minutes_left}" in cache.wait and "3,600 seconds" in cache.wait
+    values = computed(runbook, dead_dps_ahead=2, hours_since_failover=4, ttl_left=1197)
+    assert values["cache_minutes_left"] == "20"
+    package = next(s for s in runbook.steps if s.do.startswith("Optional"))
+    assert "15 minutes" in package.do and "primary" in package.caution
+
+
+def test_displaydns_check_captures_the_ttl_left(tree):
+    check = tree.nodes["c-displaydns"]
+    assert check.capture.name == "ttl_left" and check.capture.type == "integer"
+    assert "ipconfig /displaydns" in check.commands
+    (sig,) = check.signatures
+    assert "(?P<ttl_left>" in sig.regex and sig.proposes == "cached"
+    assert check.evidence.files == ("displaydns*.txt",)
+
+
+def test_substitute_address_must_be_online(tree):
+    question = tree.nodes["q-substitute-ip"]
+    assert "pinned" in question.why and "online" in question.how
+    assert any(note.startswith("Unconfirmed:") for note in question.learn)
+
+
+def test_outside_facts_are_marked(tree):
+    notes = list(tree.learn)
+    for node in tree.nodes.values():
+        notes += list(node.learn)
+    for note in notes:
+        if "writing team" in note or "1610" in note or "WMIC" in note or "dnscmd" in note:
+            assert note.startswith(("Outside the sources:", "Unconfirmed:")), note
+
+
+def walk(capsys, bundle: str, *args: str) -> dict:
+    code = main(["walk", "dp-stickiness", "--evidence", str(SAMPLES / bundle), *args, "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0, data
+    return data
+
+
+def test_two_dead_dps_bundle_reaches_the_dns_runbook_with_its_numbers(capsys):
+    data = walk(
+        capsys,
+        "lon-dr-two-dead-dps",
+        "--answer", "q-version=cm-2007-2012",
+        "--answer", "q-route=site-down",
+        "--set", "dead_dps_ahead=2",
+        "--set", "hours_since_failover=4",
+        "--set", "dead_dp_ip=10.20.1.31",
+        "--set", "substitute_ip=10.20.1.10",
+    )
+    assert data["status"] == "runbook" and data["node"] == "rb-dns-a-record"
+    assert data["values"]["dead_dp_host"] == "CMDP01"
+    assert data["values"]["dns_zone"] == "corp.contoso.com"
+    assert data["values"]["ttl_left"] == "1197"
+    numbers = {c["name"]: c["value"] for c in data["computed"]}
+    assert numbers == {"wait_hours_total": "16", "hours_left_unaided": "12", "cache_minutes_left": "20"}
+    commands = [c for s in data["steps"] for c in s["commands"]]
+    assert "dnscmd /RecordAdd corp.contoso.com CMDP01 A 10.20.1.10" in commands
+    path = {p["node"]: p for p in data["path"]}
+    assert path["c-client-logs"]["choice"] == "retrying-dead-dp"
+    assert path["c-displaydns"]["choice"] == "cached"
+
+
+def test_two_dead_dps_bundle_with_the_site_up_reaches_the_boundary_runbook(capsys):
+    data = walk(
+        capsys,
+        "lon-dr-two-dead-dps",
+        "--answer", "q-version=cm-2007-2012",
+        "--answer", "q-route=site-available",
+        "--answer", "q-policy-interval=boundary-group",
+        "--set", "dead_dps_ahead=2",
+        "--set", "hours_since_failover=4",
+        "--set", "policy_minutes=60",
+    )
+    assert data["node"] == "rb-boundary-group"
+    numbers = {c["name"]: c["value"] for c in data["computed"]}
+    assert numbers["hours_left_unaided"] == "12" and numbers["hours_saved"] == "11"
+
+
+def test_moved_on_bundle_reaches_the_moving_on_runbook(capsys):
+    data = walk(capsys, "lon-moved-on-to-second-dead-dp", "--answer", "q-version=cm-2007-2012")
+    assert data["status"] == "runbook" and data["node"] == "rb-client-moving-on"
+
+
+def test_every_bundle_has_a_readme():
+    bundles = [p for p in SAMPLES.iterdir() if p.is_dir()]
+    assert len(bundles) >= 1
+    for bundle in bundles:
+        text = (bundle / "README.md").read_text(encoding="utf-8")
+        assert "cannot answer" in text
