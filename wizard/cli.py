@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         "With no command it opens the interactive wizard.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"wizard {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("list", parents=[common], help="list the trees")
@@ -83,6 +83,9 @@ def main(
         args = _parser().parse_args(list(argv) if argv is not None else None)
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+    if args.version:
+        print(f"wizard {__version__}", file=out)
+        return EXIT_OK
     try:
         if args.command is None:
             return _open_tui(args, err)
