@@ -1,14 +1,25 @@
-"""Checks on a built Tree: references, graph shape and field content. Reports every problem found at once."""
+"""Checks on a built Tree: references, graph shape and field content. Reports every problem found at once.
+
+Graph checks work on plain dicts and sets with explicit stacks, so a tree of any size or depth is safe and the
+module stays cheap to import.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import ast
+import re
+from collections.abc import Collection, Iterator, Mapping
+from functools import lru_cache
 
 from wizard.core.diagnostics import Diagnostic
-from wizard.core.lint_codes import severity_of
-from wizard.core.loader import closest
-from wizard.core.model import Check, Link, Loc, Question, Runbook, Tree
+from wizard.core.lint_codes import closest, severity_of
+from wizard.core.model import Check, Link, Loc, Node, Question, Runbook, Tree
 from wizard.core.yamlsafe import Locator
+
+EXPR_FUNCTIONS = {"min": (1, None), "max": (1, None), "round": (1, 1), "ceil": (1, 1), "floor": (1, 1)}
+_EXPR_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
+_PLACEHOLDER_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|[{}]")
+_HINT_CANDIDATES_LIMIT = 2000
 
 
 class _Reporter:
@@ -24,23 +35,51 @@ class _Reporter:
         self.problems.append(Diagnostic(code, severity_of(code), self.file, line, col, path, message, hint))
 
 
+def _hint(word: str, candidates: Collection[str]) -> str:
+    """closest(), with the candidates first narrowed by length so a huge tree stays fast."""
+    if len(candidates) > _HINT_CANDIDATES_LIMIT:
+        size = len(word)
+        candidates = [c for c in candidates if abs(len(c) - size) <= 2][:_HINT_CANDIDATES_LIMIT]
+    return closest(word, candidates)
+
+
 def lint_tree(tree: Tree, locator: Locator | None = None, *, broken: Collection[str] = ()) -> list[Diagnostic]:
     """Every reference, graph and content problem of ``tree``.
 
-    ``broken`` names nodes that exist in the file but could not be built; references to them are not dangling.
+    ``broken`` names nodes that exist in the file but could not be built; references to them are not dangling
+    and they count as possible exits, so one bad node does not cascade into graph problems.
     """
     report = _Reporter(tree, locator)
     known = set(tree.nodes) | set(broken)
     _check_references(tree, known, report)
+    _check_graph(tree, set(broken), report)
+    declared = declared_names(tree)
+    for node in tree.nodes.values():
+        base = f"nodes.{node.id}"
+        if isinstance(node, (Question, Check)):
+            _check_choices(node, base, report)
+            if not node.why:
+                report.add("WZ409", f"{base}.why", node.loc, f"{node.kind} '{node.id}' has no 'why'",
+                           "say in a sentence what the answer tells the operator", at_key=True)
+            if node.capture is not None and node.capture.pattern:
+                _check_regex(node.capture.pattern, f"{base}.capture.pattern", node.capture.loc, report)
+        if isinstance(node, Check):
+            _check_signatures(node, base, report)
+        if isinstance(node, Runbook):
+            _check_computes(node, base, declared, report)
+    _check_placeholders(tree, declared, report)
     return report.problems
 
 
+# ---------------------------------------------------------------------------------------------------------
+# References
+
 def _check_references(tree: Tree, known: set[str], report: _Reporter) -> None:
     if tree.start and tree.start not in known:
-        report.add("WZ300", "start", tree.loc, f"start names no node: '{tree.start}'", closest(tree.start, known))
+        report.add("WZ300", "start", tree.loc, f"start names no node: '{tree.start}'", _hint(tree.start, known))
     if tree.triage.entry and tree.triage.entry not in known:
         report.add("WZ301", "triage.entry", tree.loc, f"triage entry names no node: '{tree.triage.entry}'",
-                   closest(tree.triage.entry, known))
+                   _hint(tree.triage.entry, known))
     for node in tree.nodes.values():
         if not isinstance(node, (Question, Check)):
             continue
@@ -48,10 +87,10 @@ def _check_references(tree: Tree, known: set[str], report: _Reporter) -> None:
         for index, choice in enumerate(node.choices):
             if choice.next and choice.next not in known:
                 report.add("WZ301", f"{base}.choices[{index}].next", choice.loc,
-                           f"choice '{choice.id}' leads to no node: '{choice.next}'", closest(choice.next, known))
+                           f"choice '{choice.id}' leads to no node: '{choice.next}'", _hint(choice.next, known))
         if node.capture is not None and node.capture.next and node.capture.next not in known:
             report.add("WZ301", f"{base}.capture.next", node.capture.loc,
-                       f"capture leads to no node: '{node.capture.next}'", closest(node.capture.next, known))
+                       f"capture leads to no node: '{node.capture.next}'", _hint(node.capture.next, known))
         if isinstance(node, Check):
             choice_ids = [c.id for c in node.choices]
             for index, signature in enumerate(node.signatures):
@@ -75,15 +114,450 @@ def link_problems(tree: Tree, known_tree_ids: Collection[str], locator: Locator 
         if isinstance(node, Link):
             if node.tree and node.tree not in known:
                 report.add("WZ306", f"{base}.tree", node.loc, f"link to unknown tree '{node.tree}'",
-                           closest(node.tree, known))
+                           _hint(node.tree, known))
             elif node.tree and node.node:
                 target = trees.get(node.tree)
                 if isinstance(target, Tree) and node.node not in target.nodes:
                     report.add("WZ307", f"{base}.node", node.loc,
-                               f"tree '{node.tree}' has no node '{node.node}'", closest(node.node, target.nodes))
+                               f"tree '{node.tree}' has no node '{node.node}'", _hint(node.node, target.nodes))
         elif isinstance(node, Runbook):
             for index, item in enumerate(node.next):
                 if item.tree and item.tree not in known:
                     report.add("WZ306", f"{base}.next[{index}].tree", item.loc,
-                               f"next names unknown tree '{item.tree}'", closest(item.tree, known))
+                               f"next names unknown tree '{item.tree}'", _hint(item.tree, known))
     return report.problems
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Graph
+
+def successors(tree: Tree) -> dict[str, list[str]]:
+    """Node id -> ids of the nodes it leads to inside the tree (unknown targets left out)."""
+    nodes = tree.nodes
+    out: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        targets: list[str] = []
+        if isinstance(node, (Question, Check)):
+            for choice in node.choices:
+                if choice.next in nodes:
+                    targets.append(choice.next)
+            if node.capture is not None and node.capture.next in nodes:
+                targets.append(node.capture.next)
+        out[node_id] = targets
+    return out
+
+
+def _check_graph(tree: Tree, broken: set[str], report: _Reporter) -> None:
+    nodes = tree.nodes
+    graph = successors(tree)
+
+    roots = [r for r in (tree.start, tree.triage.entry) if r in nodes]
+    if tree.start in nodes:
+        seen = set(roots)
+        stack = list(roots)
+        while stack:
+            for target in graph[stack.pop()]:
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        for node_id, node in nodes.items():
+            if node_id not in seen:
+                report.add("WZ303", f"nodes.{node_id}", node.loc, f"node '{node_id}' cannot be reached from start",
+                           "lead a choice to it, or remove it", at_key=True)
+
+    dead_ends: set[str] = set()
+    for node_id, node in nodes.items():
+        if isinstance(node, (Question, Check)):
+            leaves = bool(node.choices) or (node.capture is not None and bool(node.capture.next))
+            if not leaves:
+                dead_ends.add(node_id)
+                report.add("WZ304", f"nodes.{node_id}", node.loc,
+                           f"{node.kind} '{node.id}' has no way out: no choices and no capture 'next'",
+                           "add choices, or a capture with 'next'", at_key=True)
+
+    # Nodes from which a runbook, a link or a node that could not be built is reachable.
+    predecessors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    for source, targets in graph.items():
+        for target in targets:
+            predecessors[target].append(source)
+    exits = [n for n, node in nodes.items() if isinstance(node, (Runbook, Link))]
+    has_exit = set(exits)
+    stack = list(exits)
+    for source, node in nodes.items():
+        if isinstance(node, (Question, Check)) and _leads_to_broken(node, broken, nodes):
+            if source not in has_exit:
+                has_exit.add(source)
+                stack.append(source)
+    while stack:
+        for source in predecessors[stack.pop()]:
+            if source not in has_exit:
+                has_exit.add(source)
+                stack.append(source)
+    trapped = {n for n in nodes if n not in has_exit and n not in dead_ends}
+    if not trapped:
+        return
+    for component in strongly_connected(trapped, graph):
+        if len(component) == 1:
+            only = component[0]
+            if only not in graph[only]:
+                continue
+        first = min(component, key=lambda n: (nodes[n].loc.line, nodes[n].loc.col))
+        names = ", ".join(sorted(component)[:6]) + (", ..." if len(component) > 6 else "")
+        report.add("WZ305", f"nodes.{first}", nodes[first].loc,
+                   f"cycle with no exit: from {names} no runbook or link can be reached",
+                   "give one of these nodes a choice that leads out of the loop", at_key=True)
+
+
+def _leads_to_broken(node: Question | Check, broken: set[str], nodes: Mapping[str, Node]) -> bool:
+    if not broken:
+        return False
+    targets = [c.next for c in node.choices]
+    if node.capture is not None:
+        targets.append(node.capture.next)
+    return any(t in broken and t not in nodes for t in targets)
+
+
+def strongly_connected(members: set[str], graph: Mapping[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm with an explicit stack, over the subgraph induced by ``members``."""
+    index_of: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for root in sorted(members):
+        if root in index_of:
+            continue
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(graph[root]))]
+        index_of[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in members:
+                    continue
+                if child not in index_of:
+                    index_of[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph[child])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index_of[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index_of[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Node content
+
+def _check_choices(node: Question | Check, base: str, report: _Reporter) -> None:
+    first_seen: dict[str, int] = {}
+    for index, choice in enumerate(node.choices):
+        if not choice.id:
+            continue
+        if choice.id in first_seen:
+            earlier = node.choices[first_seen[choice.id]].loc.line
+            report.add("WZ208", f"{base}.choices[{index}].id", choice.loc,
+                       f"choice id '{choice.id}' is used twice in node '{node.id}' (first at line {earlier})",
+                       "give each choice of a node its own id")
+        else:
+            first_seen[choice.id] = index
+
+
+_MATCHERS = ("literal", "regex", "event_id", "file")
+
+
+def _check_signatures(node: Check, base: str, report: _Reporter) -> None:
+    first_seen: dict[str, int] = {}
+    for index, signature in enumerate(node.signatures):
+        path = f"{base}.signatures[{index}]"
+        if signature.id:
+            if signature.id in first_seen:
+                earlier = node.signatures[first_seen[signature.id]].loc.line
+                report.add("WZ209", f"{path}.id", signature.loc,
+                           f"signature id '{signature.id}' is used twice in node '{node.id}' "
+                           f"(first at line {earlier})", "give each signature of a node its own id")
+            else:
+                first_seen[signature.id] = index
+        used = [m for m, on in zip(_MATCHERS, (bool(signature.literal), bool(signature.regex),
+                                               signature.event_id is not None, bool(signature.file))) if on]
+        if not used:
+            report.add("WZ404", path, signature.loc, f"signature '{signature.id}' has no matcher",
+                       "add exactly one of: literal, regex, event_id, file")
+        elif len(used) > 1:
+            report.add("WZ405", path, signature.loc,
+                       f"signature '{signature.id}' has {len(used)} matchers: {', '.join(used)}",
+                       "split it into one signature per matcher")
+        if signature.regex:
+            _check_regex(signature.regex, f"{path}.regex", signature.loc, report)
+        if signature.source and signature.event_id is None:
+            report.add("WZ410", f"{path}.source", signature.loc, "'source' only narrows an event_id signature",
+                       "add event_id, or remove source")
+        for option in ("under", "count_as"):
+            if getattr(signature, option) and not signature.file:
+                report.add("WZ410", f"{path}.{option}", signature.loc,
+                           f"'{option}' only applies to a file signature", f"add file, or remove {option}")
+        if signature.ignore_case and not (signature.literal or signature.regex):
+            report.add("WZ410", f"{path}.ignore_case", signature.loc,
+                       "'ignore_case' only applies to literal and regex signatures", "remove ignore_case")
+
+
+@lru_cache(maxsize=4096)
+def regex_verdict(pattern: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """(code or '', message, hint, named groups) for one pattern, checked against RE2."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        compiled = re2.compile(pattern, options)
+    except Exception as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", errors="replace")
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError, ValueError) as python_error:
+            return ("WZ402", f"invalid regular expression: {python_error}", "", ())
+        hint = "RE2 has no backreferences or lookaround; match the text around it instead"
+        return ("WZ403", f"the linear-time regex engine rejects this pattern: {reason}", hint, ())
+    return ("", "", "", tuple(compiled.groupindex))
+
+
+def _check_regex(pattern: str, path: str, fallback: Loc, report: _Reporter) -> None:
+    code, message, hint, _groups = regex_verdict(pattern)
+    if code:
+        report.add(code, path, fallback, message, hint)
+
+
+def declared_names(tree: Tree) -> set[str]:
+    """Names a placeholder may use: capture names, regex named groups, count_as names and compute names."""
+    names: set[str] = set()
+    for node in tree.nodes.values():
+        if isinstance(node, (Question, Check)) and node.capture is not None and node.capture.name:
+            names.add(node.capture.name)
+        if isinstance(node, Check):
+            for signature in node.signatures:
+                if signature.count_as:
+                    names.add(signature.count_as)
+                if signature.regex:
+                    names.update(regex_verdict(signature.regex)[3])
+        elif isinstance(node, Runbook):
+            names.update(c.name for c in node.compute if c.name)
+    return names
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Compute expressions
+
+class ExprProblem(Exception):
+    def __init__(self, code: str, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+
+
+def expr_names(text: str) -> set[str]:
+    """The variable names an expression uses; raises ExprProblem (WZ406 or WZ408) when it is not allowed."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        detail = exc.msg if isinstance(exc, SyntaxError) else exc.__class__.__name__
+        raise ExprProblem("WZ406", f"compute expression does not parse: {detail}",
+                          "use numbers, names, + - * / // %, parentheses and min max round ceil floor") from None
+    names: set[str] = set()
+    pending: list[ast.AST] = [tree.body]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, ast.BinOp):
+            if not isinstance(item.op, _EXPR_OPERATORS):
+                symbol = {ast.Pow: "**", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<",
+                          ast.RShift: ">>", ast.MatMult: "@"}.get(type(item.op), type(item.op).__name__)
+                raise ExprProblem("WZ408", f"operator '{symbol}' is not allowed in a compute expression",
+                                  "allowed: + - * / // % and parentheses")
+            pending.extend((item.left, item.right))
+        elif isinstance(item, ast.UnaryOp):
+            if not isinstance(item.op, (ast.USub, ast.UAdd)):
+                raise ExprProblem("WZ408", "only + and - may stand before a value in a compute expression")
+            pending.append(item.operand)
+        elif isinstance(item, ast.Constant):
+            if isinstance(item.value, bool) or not isinstance(item.value, (int, float)):
+                raise ExprProblem("WZ408", f"constant {item.value!r} is not a number",
+                                  "a compute expression works on numbers only")
+        elif isinstance(item, ast.Name):
+            names.add(item.id)
+        elif isinstance(item, ast.Call):
+            if not isinstance(item.func, ast.Name):
+                raise ExprProblem("WZ408", "only min, max, round, ceil and floor may be called")
+            function = item.func.id
+            if function not in EXPR_FUNCTIONS:
+                raise ExprProblem("WZ408", f"function '{function}' is not allowed in a compute expression",
+                                  closest(function, EXPR_FUNCTIONS) or "allowed: min max round ceil floor")
+            if item.keywords:
+                raise ExprProblem("WZ408", f"{function}() takes no named arguments")
+            least, most = EXPR_FUNCTIONS[function]
+            if len(item.args) < least or (most is not None and len(item.args) > most):
+                wanted = f"exactly {least}" if least == most else f"at least {least}"
+                raise ExprProblem("WZ408", f"{function}() takes {wanted} argument(s), found {len(item.args)}")
+            pending.extend(item.args)
+        else:
+            raise ExprProblem("WZ408", f"{_describe_syntax(item)} is not allowed in a compute expression",
+                              "allowed: numbers, names, + - * / // %, parentheses, min max round ceil floor")
+    return names
+
+
+def _describe_syntax(item: ast.AST) -> str:
+    return {
+        ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'", ast.Attribute: "an attribute ('.')",
+        ast.Subscript: "indexing ('[...]')", ast.IfExp: "'if ... else'", ast.Lambda: "lambda",
+        ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a mapping", ast.Set: "a set",
+        ast.JoinedStr: "an f-string", ast.Starred: "'*'",
+    }.get(type(item), type(item).__name__)
+
+
+@lru_cache(maxsize=1)
+def _external_parse_expr():
+    """The expression parser of wizard.core.expr, once that module exists; None until then."""
+    try:
+        from wizard.core.expr import ExprError, parse_expr
+    except ImportError:
+        return None
+    return parse_expr, ExprError
+
+
+def _check_computes(node: Runbook, base: str, declared: set[str], report: _Reporter) -> None:
+    runbook_computes = {c.name for c in node.compute}
+    earlier: set[str] = set()
+    external = _external_parse_expr()
+    for index, compute in enumerate(node.compute):
+        path = f"{base}.compute[{index}].expr"
+        if not compute.expr.strip():
+            if compute.name:
+                earlier.add(compute.name)
+            continue
+        try:
+            names = expr_names(compute.expr)
+            if external is not None:
+                parse_expr, expr_error = external
+                try:
+                    parse_expr(compute.expr)
+                except expr_error as exc:
+                    raise ExprProblem("WZ406", f"compute expression is rejected by the evaluator: {exc}") from None
+        except ExprProblem as problem:
+            report.add(problem.code, path, compute.loc, problem.message, problem.hint)
+            if compute.name:
+                earlier.add(compute.name)
+            continue
+        for name in sorted(names):
+            if name in earlier or (name in declared and name not in runbook_computes):
+                continue
+            if name == compute.name:
+                report.add("WZ407", path, compute.loc, f"compute '{compute.name}' uses itself",
+                           "compute it from captured values")
+            elif name in runbook_computes:
+                report.add("WZ407", path, compute.loc, f"'{name}' is computed later in this runbook",
+                           f"move the compute of '{name}' above '{compute.name}'")
+            else:
+                report.add("WZ407", path, compute.loc,
+                           f"'{name}' is not captured, matched by a regex group, counted or computed in this tree",
+                           _hint(name, (declared - runbook_computes) | earlier))
+        if compute.name:
+            earlier.add(compute.name)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Placeholders
+
+def prose_fields(tree: Tree) -> Iterator[tuple[str, str, Loc]]:
+    """(path, text, fallback location) of every field where placeholders are filled in."""
+    yield "title", tree.title, tree.loc
+    yield "summary", tree.summary, tree.loc
+    for index, note in enumerate(tree.learn):
+        yield f"learn[{index}]", note, tree.loc
+    for node in tree.nodes.values():
+        base = f"nodes.{node.id}"
+        loc = node.loc
+        yield f"{base}.title", node.title, loc
+        for index, note in enumerate(node.learn):
+            yield f"{base}.learn[{index}]", note, loc
+        if isinstance(node, (Question, Check)):
+            yield f"{base}.prompt", node.prompt, loc
+            yield f"{base}.why", node.why, loc
+            yield f"{base}.how", node.how, loc
+            for index, command in enumerate(node.commands):
+                yield f"{base}.commands[{index}]", command, loc
+            for index, choice in enumerate(node.choices):
+                yield f"{base}.choices[{index}].label", choice.label, choice.loc
+                yield f"{base}.choices[{index}].note", choice.note, choice.loc
+            if node.capture is not None:
+                yield f"{base}.capture.label", node.capture.label, node.capture.loc
+            if isinstance(node, Check):
+                yield f"{base}.evidence.where", node.evidence.where, loc
+                for index, signature in enumerate(node.signatures):
+                    yield f"{base}.signatures[{index}].means", signature.means, signature.loc
+        elif isinstance(node, Runbook):
+            yield f"{base}.diagnosis", node.diagnosis, loc
+            yield f"{base}.escalate", node.escalate, loc
+            for index, step in enumerate(node.steps):
+                step_path = f"{base}.steps[{index}]"
+                for name in ("do", "runs_on", "console", "wait", "caution", "verify"):
+                    yield f"{step_path}.{name}", getattr(step, name), step.loc
+                for number, command in enumerate(step.commands):
+                    yield f"{step_path}.commands[{number}]", command, step.loc
+            for index, compute in enumerate(node.compute):
+                yield f"{base}.compute[{index}].label", compute.label, compute.loc
+                yield f"{base}.compute[{index}].unit", compute.unit, compute.loc
+            for index, item in enumerate(node.next):
+                yield f"{base}.next[{index}].why", item.why, item.loc
+        elif isinstance(node, Link):
+            yield f"{base}.why", node.why, loc
+
+
+def placeholders(text: str) -> tuple[list[str], list[int]]:
+    """The placeholder names in ``text`` and the offsets of stray braces ('{{' and '}}' are literal)."""
+    names: list[str] = []
+    stray: list[int] = []
+    for match in _PLACEHOLDER_TOKEN.finditer(text):
+        token = match.group()
+        if match.group(1) is not None:
+            names.append(match.group(1))
+        elif token in ("{", "}"):
+            stray.append(match.start())
+    return names, stray
+
+
+def _check_placeholders(tree: Tree, declared: set[str], report: _Reporter) -> None:
+    for path, text, loc in prose_fields(tree):
+        if not text or ("{" not in text and "}" not in text):
+            continue
+        names, stray = placeholders(text)
+        for name in dict.fromkeys(names):
+            if name not in declared:
+                report.add("WZ400", path, loc,
+                           f"placeholder {{{name}}} is not filled by any capture, regex group, count_as or "
+                           f"compute in this tree", _hint(name, declared) or f"write {{{{{name}}}}} for literal "
+                           f"braces")
+        if stray:
+            offset = stray[0]
+            shown = text[max(0, offset - 15):offset + 15].replace("\n", " ")
+            report.add("WZ401", path, loc, f"stray '{text[offset]}' in \"{shown}\"",
+                       "write {{ or }} for a literal brace; a placeholder is {name}")

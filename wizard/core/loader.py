@@ -6,20 +6,22 @@ keyed by the sha256 of the file's bytes. Set WIZARD_NO_CACHE=1 to bypass the cac
 
 from __future__ import annotations
 
-import difflib
+import gc
 import hashlib
 import marshal
 import os
+import re
 import struct
 import sys
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wizard.core.diagnostics import Diagnostic
-from wizard.core.lint_codes import severity_of
+from wizard.core.lint_codes import closest, severity_of
 from wizard.core.model import (
     Capture,
     Check,
@@ -37,12 +39,12 @@ from wizard.core.model import (
     Tree,
     Triage,
 )
-from wizard.core.yamlsafe import Located, Locator, parse_bytes
+from wizard.core.yamlsafe import Located, Locations, Locator, parse_bytes
 
 # Bump when the located form or the way it is produced changes, so old cache files are ignored.
 CACHE_FORMAT = 1
 _CACHE_MAGIC = b"WZLOC"
-_CACHE_HEADER = struct.Struct("<5sHBB32s")
+_CACHE_HEADER = struct.Struct("<5sHBBQ32s32s")
 
 ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 CHOICE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -82,13 +84,30 @@ def load_text(text: str | bytes, filename: str = "<text>", *, lint: bool = True)
     return _load(raw, filename, lint)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading allocates many small objects that all stay alive; cyclic collection passes would only cost time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _load(raw: bytes, file: str, lint: bool) -> LoadResult:
+    with _collector_paused():
+        return _load_unguarded(raw, file, lint)
+
+
+def _load_unguarded(raw: bytes, file: str, lint: bool) -> LoadResult:
     try:
         digest = hashlib.sha256(raw).hexdigest()
-        located = _cached_parse(raw, digest)
+        located, scalar_locs = _cached_parse(raw, digest)
         problems = [_diag(file, p) for p in located.problems]
         tree = None
-        locator = Locator(file, located.locs)
+        locator = Locator(file, located.locs, scalar_locs)
         if not located.fatal:
             builder = _Builder(file, locator, located.suppressed)
             tree = builder.build(located.data, digest)
@@ -121,7 +140,7 @@ def _diag(file: str, problem: tuple) -> Diagnostic:
 # Locations kept for check_links, which only receives a Tree.
 
 _RECENT_LOCATORS: dict[tuple[str, str], Locator] = {}
-_RECENT_LIMIT = 16
+_RECENT_LIMIT = 8
 
 
 def remember_locations(tree: Tree, locator: Locator) -> None:
@@ -160,55 +179,73 @@ def _cache_dir() -> Path | None:
     return Path(base) / f"located-v{CACHE_FORMAT}"
 
 
-def _cached_parse(raw: bytes, digest: str) -> Located:
+def _cached_parse(raw: bytes, digest: str) -> tuple[Located, Locations | Callable[[], Locations]]:
+    """The located form of ``raw`` and its scalar locations (a loader function when they come from cache)."""
     folder = _cache_dir()
     if folder is None:
-        return parse_bytes(raw)
+        located = parse_bytes(raw)
+        return located, located.scalar_locs
     cache_file = folder / f"{digest}.bin"
     found = _read_cache(cache_file, digest)
     if found is not None:
         return found
     located = parse_bytes(raw)
     _write_cache(folder, cache_file, digest, located)
-    return located
+    return located, located.scalar_locs
 
 
-def _read_cache(cache_file: Path, digest: str) -> Located | None:
+def _read_cache(cache_file: Path, digest: str) -> tuple[Located, Callable[[], Locations]] | None:
     try:
         blob = cache_file.read_bytes()
     except OSError:
         return None
     try:
-        magic, version, major, minor, checksum = _CACHE_HEADER.unpack_from(blob)
+        magic, version, major, minor, main_size, main_sum, scalar_sum = _CACHE_HEADER.unpack_from(blob)
         if (magic, version, major, minor) != (_CACHE_MAGIC, CACHE_FORMAT, *sys.version_info[:2]):
             return None
-        payload = memoryview(blob)[_CACHE_HEADER.size:]
-        if hashlib.sha256(payload).digest() != checksum:
+        view = memoryview(blob)
+        main = view[_CACHE_HEADER.size:_CACHE_HEADER.size + main_size]
+        scalars = view[_CACHE_HEADER.size + main_size:]
+        if len(main) != main_size or hashlib.sha256(main).digest() != main_sum:
             return None
-        stored_digest, data, locs, problems, suppressed, fatal = marshal.loads(payload)
+        stored_digest, data, locs, problems, suppressed, fatal = marshal.loads(main)
         if stored_digest != digest or not isinstance(locs, dict) or not isinstance(problems, list):
             return None
-        return Located(data=data, locs=locs, problems=[tuple(p) for p in problems],
-                       suppressed=set(suppressed), fatal=bool(fatal))
+        located = Located(data=data, locs=locs, problems=[tuple(p) for p in problems],
+                          suppressed=set(suppressed), fatal=bool(fatal))
     except Exception:  # a damaged cache file is only a miss
         return None
+
+    def load_scalars() -> Locations:
+        try:
+            if hashlib.sha256(scalars).digest() == scalar_sum:
+                found = marshal.loads(scalars)
+                if isinstance(found, dict):
+                    return found
+        except Exception:
+            pass
+        return {}
+
+    return located, load_scalars
 
 
 def _write_cache(folder: Path, cache_file: Path, digest: str, located: Located) -> None:
     try:
-        payload = marshal.dumps((digest, located.data, located.locs, located.problems,
-                                 sorted(located.suppressed), located.fatal))
+        main = marshal.dumps((digest, located.data, located.locs, located.problems,
+                              sorted(located.suppressed), located.fatal))
+        scalars = marshal.dumps(located.scalar_locs)
     except ValueError:  # too deep for marshal; the depth limit should prevent it, but it is only a cache
         return
-    header = _CACHE_HEADER.pack(_CACHE_MAGIC, CACHE_FORMAT, *sys.version_info[:2],
-                                hashlib.sha256(payload).digest())
+    header = _CACHE_HEADER.pack(_CACHE_MAGIC, CACHE_FORMAT, *sys.version_info[:2], len(main),
+                                hashlib.sha256(main).digest(), hashlib.sha256(scalars).digest())
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".bin")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(header)
-                handle.write(payload)
+                handle.write(main)
+                handle.write(scalars)
             os.replace(tmp_name, cache_file)
         except BaseException:
             try:
@@ -251,24 +288,21 @@ COMPUTE_REQUIRED = ("name", "expr", "label")
 NEXT_FIELDS = ("tree", "why")
 NEXT_REQUIRED = ("tree", "why")
 NODE_KINDS = ("question", "check", "runbook", "link")
+_REQUIRED_SETS = {fields: frozenset(fields) for fields in (
+    (), TOP_REQUIRED, QUESTION_REQUIRED, RUNBOOK_REQUIRED, LINK_REQUIRED, CHOICE_REQUIRED, CAPTURE_REQUIRED,
+    SIGNATURE_REQUIRED, STEP_REQUIRED, COMPUTE_REQUIRED, NEXT_REQUIRED)}
+ANY_NODE_FIELDS = tuple(dict.fromkeys(CHECK_FIELDS + RUNBOOK_FIELDS + LINK_FIELDS))
+_ALLOWED_SETS = {fields: frozenset(fields) for fields in (
+    TOP_FIELDS, TRIAGE_FIELDS, QUESTION_FIELDS, CHECK_FIELDS, RUNBOOK_FIELDS, LINK_FIELDS, CHOICE_FIELDS,
+    CAPTURE_FIELDS, EVIDENCE_FIELDS, SIGNATURE_FIELDS, STEP_FIELDS, COMPUTE_FIELDS, NEXT_FIELDS,
+    ANY_NODE_FIELDS)}
 
 _MISSING = object()
 
 
-def _is_id(text: str) -> bool:
-    return bool(text) and "a" <= text[0] <= "z" and all(c in _ID_CHARS for c in text)
-
-
-def _is_choice_id(text: str) -> bool:
-    return bool(text) and (("a" <= text[0] <= "z") or text[0].isdigit()) and all(c in _ID_CHARS for c in text)
-
-
-def _is_name(text: str) -> bool:
-    return bool(text) and "a" <= text[0] <= "z" and all(c in _NAME_CHARS for c in text)
-
-
-_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_is_id = re.compile(r"[a-z][a-z0-9-]*\Z").match
+_is_choice_id = re.compile(r"[a-z0-9][a-z0-9-]*\Z").match
+_is_name = re.compile(r"[a-z][a-z0-9_]*\Z").match
 
 
 def describe_value(value: Any) -> str:
@@ -287,12 +321,6 @@ def describe_value(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return type(value).__name__
-
-
-def closest(word: str, candidates: Collection[str]) -> str:
-    """'did you mean ...?' for the candidate closest to ``word``, or empty."""
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{found[0]}'?" if found else ""
 
 
 class _Builder:
@@ -314,6 +342,9 @@ class _Builder:
                                         message, hint))
 
     def loc(self, path: str, at_key: bool = False) -> Loc:
+        found = self.locator.locs.get(path)
+        if found is not None:
+            return Loc(self.file, found[0], found[1]) if at_key else Loc(self.file, found[2], found[3])
         where = self.locator.key(path) if at_key else self.locator.value(path)
         line, col = where or (1, 1)
         return Loc(self.file, line, col)
@@ -334,6 +365,9 @@ class _Builder:
 
     def fields(self, mapping: dict, path: str, allowed: tuple[str, ...], required: tuple[str, ...],
                what: str) -> None:
+        keys = mapping.keys()
+        if keys <= _ALLOWED_SETS[allowed] and _REQUIRED_SETS[required] <= keys:
+            return
         for name in mapping:
             if name not in allowed:
                 hint = closest(name, allowed) or f"fields of {what}: {', '.join(allowed)}"
@@ -344,11 +378,11 @@ class _Builder:
 
     # -- typed getters ----------------------------------------------------------------------------------
     def text(self, mapping: dict, path: str, name: str) -> str:
-        value = mapping.get(name, _MISSING)
-        if value is _MISSING:
-            return ""
-        if isinstance(value, str):
+        value = mapping.get(name)
+        if value.__class__ is str:
             return value
+        if value is None and name not in mapping:
+            return ""
         self.wrong(_join(path, name), value, "text")
         return ""
 
@@ -487,7 +521,7 @@ class _Builder:
             return None
         kind = data.get("kind", _MISSING)
         if kind is _MISSING:
-            self.fields(data, path, _fields_for(data), (), "a node")
+            self.fields(data, path, ANY_NODE_FIELDS, (), "a node")
             self.report("WZ202", _join(path, "kind"), "a node needs 'kind'",
                         f"one of: {', '.join(NODE_KINDS)}", at_key=True)
             return None
@@ -627,11 +661,6 @@ class _Builder:
         target = self.text(data, path, "tree")
         self.check_pattern(f"{path}.tree", target, _is_id(target), "tree id", ID_PATTERN)
         return NextTree(tree=target, why=self.text(data, path, "why"), loc=self.loc(path))
-
-
-def _fields_for(data: dict) -> tuple[str, ...]:
-    """Every field any node kind allows, for checking a node whose kind is missing."""
-    return tuple(dict.fromkeys(CHECK_FIELDS + RUNBOOK_FIELDS + LINK_FIELDS))
 
 
 def _suggest_id(value: str, separator: str) -> str:

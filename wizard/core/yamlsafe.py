@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -39,7 +40,10 @@ class Located:
     """What a YAML file holds, where each part of it is, and what was wrong with it."""
 
     data: Any = None
+    # Where each mapping and list sits (what records need) ...
     locs: Locations = field(default_factory=dict)
+    # ... and each single value (needed only to point at a problem, so a cache may load it lazily).
+    scalar_locs: Locations = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # Paths whose value was replaced because of a problem already reported (alias, too deep, bad key).
     suppressed: set[str] = field(default_factory=set)
@@ -94,6 +98,7 @@ def _reader_error_position(exc: yaml.YAMLError) -> tuple[int, int]:
 
 
 _PLAIN_SPECIAL_START = frozenset("-+.0123456789~nNtTfF")
+_PLAIN_SPECIAL_START_OR_EMPTY = _PLAIN_SPECIAL_START | {""}
 _INT_DEC = re.compile(r"[-+]?[0-9]+\Z")
 _INT_OCT = re.compile(r"0o[0-7]+\Z")
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
@@ -133,7 +138,8 @@ def resolve_plain(text: str) -> Any:
 _ScalarEvent = yaml.ScalarEvent
 _MappingStartEvent = yaml.MappingStartEvent
 _SequenceStartEvent = yaml.SequenceStartEvent
-_CollectionEndEvent = yaml.CollectionEndEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
 _AliasEvent = yaml.AliasEvent
 _DocumentStartEvent = yaml.DocumentStartEvent
 _StreamEndEvent = yaml.StreamEndEvent
@@ -144,93 +150,84 @@ _BAD_KEY = object()
 def _build(loader: StrictLoader, out: Located) -> None:
     """Consume the event stream into ``out``; one frame per open mapping or sequence, no recursion."""
     locs = out.locs
+    slocs = out.scalar_locs
     get_event = loader.get_event
     check_event = loader.check_event
     documents = 0
     root: Any = None
-    # frame: [container, path or None (discarded), is_mapping, pending key, key line, key col, first-key lines]
+    # frame: [container, path or None (discarded), is_mapping, pending key, key line, key col]
     stack: list[list[Any]] = []
     skip_depth = 0
     skip_as_key = False
 
     while check_event():
         event = get_event()
+        cls = event.__class__
         if skip_depth:
-            if isinstance(event, (_MappingStartEvent, _SequenceStartEvent)):
+            if cls is _MappingStartEvent or cls is _SequenceStartEvent:
                 skip_depth += 1
-            elif isinstance(event, _CollectionEndEvent):
+            elif cls is _MappingEndEvent or cls is _SequenceEndEvent:
                 skip_depth -= 1
-                if skip_depth == 0:
-                    if skip_as_key:
-                        stack[-1][3] = _BAD_KEY
+                if skip_depth == 0 and skip_as_key:
+                    stack[-1][3] = _BAD_KEY
             continue
 
-        if isinstance(event, _ScalarEvent):
+        if cls is _ScalarEvent:
             mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            if event.anchor is not None:
-                out.add("WZ104", line, col, _path_here(stack), f"anchor '&{event.anchor}' is not allowed in a tree",
-                        "write the value out in full; trees do not share values")
-            if event.tag is not None and event.tag != "!":
-                out.add("WZ110", line, col, _path_here(stack), f"YAML tag '{event.tag}' is not allowed in a tree",
-                        "remove the tag; quote the value if it must be text")
-            if event.implicit[0] and not event.style:
-                value = resolve_plain(event.value)
+            line = mark.line + 1
+            col = mark.column + 1
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                _report_marks(event, out, line, col, _path_here(stack))
+            text = event.value
+            if event.implicit[0] and not event.style and text[:1] in _PLAIN_SPECIAL_START_OR_EMPTY:
+                value = resolve_plain(text)
             else:
-                value = event.value
+                value = text
             if not stack:
                 root = value
                 locs[""] = (line, col, line, col)
                 continue
             frame = stack[-1]
+            path = frame[1]
             if frame[2]:
-                if frame[3] is _NO_KEY:
-                    key = event.value
-                    if key in frame[6]:
-                        path = frame[1]
-                        first = frame[6].get(key)
-                        where = f" (first at line {first})" if first else ""
-                        if path == "nodes":
-                            message = f"node id '{key}' is defined twice{where}"
-                            hint = "rename one of the nodes; the second definition is ignored"
-                        else:
-                            message = f"duplicate key '{key}'{where}"
-                            hint = "remove one of them; the second value is ignored"
-                        out.add("WZ103", line, col, _join(path, key), message, hint)
+                key = frame[3]
+                if key is _NO_KEY:
+                    if text in frame[0]:
+                        _report_duplicate(out, locs, slocs, path, text, line, col)
                         frame[3] = _BAD_KEY
                     else:
-                        frame[3] = key
-                        frame[6][key] = line
-                    frame[4], frame[5] = line, col
+                        frame[3] = text
+                    frame[4] = line
+                    frame[5] = col
                     continue
-                key = frame[3]
                 frame[3] = _NO_KEY
                 if key is _BAD_KEY:
                     continue
                 frame[0][key] = value
-                if frame[1] is not None:
-                    locs[_join(frame[1], key)] = (frame[4], frame[5], line, col)
+                if path is not None:
+                    slocs[f"{path}.{key}" if path else key] = (frame[4], frame[5], line, col)
             else:
                 items = frame[0]
-                if frame[1] is not None:
-                    locs[f"{frame[1]}[{len(items)}]"] = (line, col, line, col)
+                if path is not None:
+                    slocs[f"{path}[{len(items)}]"] = (line, col, line, col)
                 items.append(value)
             continue
 
-        if isinstance(event, (_MappingStartEvent, _SequenceStartEvent)):
+        if cls is _MappingEndEvent or cls is _SequenceEndEvent:
+            stack.pop()
+            continue
+
+        if cls is _MappingStartEvent or cls is _SequenceStartEvent:
             mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            is_mapping = isinstance(event, _MappingStartEvent)
-            if event.anchor is not None:
-                out.add("WZ104", line, col, _path_here(stack), f"anchor '&{event.anchor}' is not allowed in a tree",
-                        "write the value out in full; trees do not share values")
-            if event.tag is not None and event.tag != "!":
-                out.add("WZ110", line, col, _path_here(stack), f"YAML tag '{event.tag}' is not allowed in a tree",
-                        "remove the tag")
+            line = mark.line + 1
+            col = mark.column + 1
+            is_mapping = cls is _MappingStartEvent
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                _report_marks(event, out, line, col, _path_here(stack))
             container: Any = {} if is_mapping else []
             if not stack:
                 root = container
-                stack.append([container, "", is_mapping, _NO_KEY, 0, 0, {}])
+                stack.append([container, "", is_mapping, _NO_KEY, 0, 0])
                 locs[""] = (line, col, line, col)
                 continue
             parent = stack[-1]
@@ -241,16 +238,19 @@ def _build(loader: StrictLoader, out: Located) -> None:
                 continue
             too_deep = len(stack) >= MAX_DEPTH
             attached: Any = None if too_deep else container
+            parent_path = parent[1]
             if parent[2]:
                 key = parent[3]
                 parent[3] = _NO_KEY
-                path = None if key is _BAD_KEY or parent[1] is None else _join(parent[1], key)
-                if key is not _BAD_KEY:
+                if key is _BAD_KEY:
+                    path = None
+                else:
                     parent[0][key] = attached
+                    path = None if parent_path is None else (f"{parent_path}.{key}" if parent_path else key)
                 if path is not None:
                     locs[path] = (parent[4], parent[5], line, col)
             else:
-                path = None if parent[1] is None else f"{parent[1]}[{len(parent[0])}]"
+                path = None if parent_path is None else f"{parent_path}[{len(parent[0])}]"
                 parent[0].append(attached)
                 if path is not None:
                     locs[path] = (line, col, line, col)
@@ -261,18 +261,13 @@ def _build(loader: StrictLoader, out: Located) -> None:
                     out.suppressed.add(path)
                 skip_depth, skip_as_key = 1, False
                 continue
-            stack.append([container, path, is_mapping, _NO_KEY, line, col, {}])
+            stack.append([container, path, is_mapping, _NO_KEY, line, col])
             continue
 
-        if isinstance(event, _CollectionEndEvent):
-            stack.pop()
-            continue
-
-        if isinstance(event, _AliasEvent):
+        if cls is _AliasEvent:
             mark = event.start_mark
             line, col = mark.line + 1, mark.column + 1
-            path = _path_here(stack)
-            out.add("WZ104", line, col, path, f"alias '*{event.anchor}' is not allowed in a tree",
+            out.add("WZ104", line, col, _path_here(stack), f"alias '*{event.anchor}' is not allowed in a tree",
                     "write the value out in full; trees do not share values")
             if not stack:
                 continue
@@ -289,17 +284,17 @@ def _build(loader: StrictLoader, out: Located) -> None:
                 frame[0][key] = None
                 if frame[1] is not None:
                     child = _join(frame[1], key)
-                    locs[child] = (frame[4], frame[5], line, col)
+                    slocs[child] = (frame[4], frame[5], line, col)
                     out.suppressed.add(child)
             else:
                 if frame[1] is not None:
                     child = f"{frame[1]}[{len(frame[0])}]"
-                    locs[child] = (line, col, line, col)
+                    slocs[child] = (line, col, line, col)
                     out.suppressed.add(child)
                 frame[0].append(None)
             continue
 
-        if isinstance(event, _DocumentStartEvent):
+        if cls is _DocumentStartEvent:
             documents += 1
             if documents > 1:
                 mark = event.start_mark
@@ -309,7 +304,7 @@ def _build(loader: StrictLoader, out: Located) -> None:
                 return
             continue
 
-        if isinstance(event, _StreamEndEvent):
+        if cls is _StreamEndEvent:
             break
 
     if documents == 0:
@@ -317,6 +312,29 @@ def _build(loader: StrictLoader, out: Located) -> None:
         out.fatal = True
         return
     out.data = root
+
+
+def _report_marks(event: Any, out: Located, line: int, col: int, path: str) -> None:
+    if event.anchor is not None:
+        out.add("WZ104", line, col, path, f"anchor '&{event.anchor}' is not allowed in a tree",
+                "write the value out in full; trees do not share values")
+    if event.tag is not None and event.tag != "!":
+        out.add("WZ110", line, col, path, f"YAML tag '{event.tag}' is not allowed in a tree",
+                "remove the tag; quote the value if it must be text")
+
+
+def _report_duplicate(out: Located, locs: Locations, slocs: Locations, path: str | None, key: str, line: int,
+                      col: int) -> None:
+    child = _join(path, key) if path is not None else key
+    first = locs.get(child) or slocs.get(child) if path is not None else None
+    where = f" (first at line {first[0]})" if first else ""
+    if path == "nodes":
+        message = f"node id '{key}' is defined twice{where}"
+        hint = "rename one of the nodes; the second definition is ignored"
+    else:
+        message = f"duplicate key '{key}'{where}"
+        hint = "remove one of them; the second value is ignored"
+    out.add("WZ103", line, col, child, message, hint)
 
 
 def _join(path: str | None, key: str) -> str:
@@ -423,18 +441,31 @@ def parent_path(path: str) -> str:
 
 
 class Locator:
-    """Answers where a field path sits in one file, falling back to the nearest located ancestor."""
+    """Answers where a field path sits in one file, falling back to the nearest located ancestor.
 
-    __slots__ = ("file", "locs")
+    ``scalar_locs`` may be a function returning the mapping, called only when a single value must be located.
+    """
 
-    def __init__(self, file: str, locs: Locations | None = None) -> None:
+    __slots__ = ("file", "locs", "_scalars")
+
+    def __init__(self, file: str, locs: Locations | None = None,
+                 scalar_locs: Locations | Callable[[], Locations] | None = None) -> None:
         self.file = file
         self.locs = locs or {}
+        self._scalars = scalar_locs if scalar_locs is not None else {}
+
+    @property
+    def scalar_locs(self) -> Locations:
+        if callable(self._scalars):
+            self._scalars = self._scalars()
+        return self._scalars
 
     def _find(self, path: str) -> tuple[int, int, int, int] | None:
         locs = self.locs
         while True:
             found = locs.get(path)
+            if found is None:
+                found = self.scalar_locs.get(path)
             if found is not None or not path:
                 return found
             path = parent_path(path)
