@@ -1,0 +1,105 @@
+"""The pending-site tree: install checks come first, key refusals hand over, and the .ct2 runbook is exact."""
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import re2
+
+from wizard.cli import main
+from wizard.core.loader import load_tree
+from wizard.core.model import Link
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "pending-site"
+FOLDER = "C:\\Program Files\\Microsoft Configuration Manager"
+
+
+@pytest.fixture(scope="module")
+def tree():
+    result = load_tree(ROOT / "trees" / "pending-site.yaml")
+    assert result.ok, [p.format() for p in result.problems]
+    assert not result.problems, [p.format() for p in result.problems]
+    return result.tree
+
+
+def test_install_services_and_key_checks_guard_the_ct2_runbook(tree):
+    graph = nx.DiGraph((a, b) for a, b, _ in tree.edges())
+    assert tree.start == "q-install-finished"
+    for gate in ("q-install-finished", "c-services-running", "q-components-working", "c-parent-refuses-keys"):
+        cut = graph.copy()
+        cut.remove_node(gate)
+        assert tree.start == gate or not nx.has_path(cut, tree.start, "rb-send-site-control-file"), gate
+
+
+def test_parent_refusing_keys_links_to_key_exchange(tree):
+    check = tree.nodes["c-parent-refuses-keys"]
+    refused = next(c for c in check.choices if c.id == "refused")
+    link = tree.nodes[refused.next]
+    assert isinstance(link, Link) and link.tree == "key-exchange"
+    line = "Cannot find valid public key for key exchange instruction coming from site DAL"
+    assert any(s.regex and re2.search(s.regex, line) and s.proposes == "refused" for s in check.signatures)
+
+
+def test_services_check_reads_sc_query_output(tree):
+    check = tree.nodes["c-services-running"]
+    by_id = {s.id: s for s in check.signatures}
+    assert re2.search(by_id["stopped"].regex, "        STATE              : 1  STOPPED")
+    assert re2.search(by_id["running"].regex, "        STATE              : 4  RUNNING")
+    order = [s.id for s in check.signatures]
+    assert order.index("stopped") < order.index("running")
+
+
+def test_ct2_runbook_copies_renames_and_drops_into_the_parents_hman_box(tree):
+    runbook = tree.nodes["rb-send-site-control-file"]
+    commands = [(s.runs_on, c) for s in runbook.steps for c in s.commands]
+    assert ("secondary site server", 'copy "{child_install_dir}\\inboxes\\sitectrl.box\\SiteCtrl.ct0" C:\\temp\\') in commands
+    assert ("secondary site server", "ren C:\\temp\\SiteCtrl.ct0 00000000.ct2") in commands
+    drop = next(s for s in runbook.steps if any("hman.box" in c for c in s.commands))
+    assert drop.commands == ('copy C:\\temp\\00000000.ct2 "\\\\{parent_server}\\SMS_{parent_site_code}\\inboxes\\hman.box\\"',)
+    assert "PARENT" in drop.caution and "as soon as" in drop.wait
+    assert "Copy, do not move" in runbook.steps[0].caution
+    assert "Pending" in runbook.steps[3].verify
+
+
+def walk_json(capsys, bundle, *args):
+    code = main(["walk", "pending-site", "--evidence", str(SAMPLES / bundle), *args, "--format", "json"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)
+
+
+FIRST_ANSWERS = ["--answer", "q-install-finished=finished", "--answer", "q-components-working=working"]
+
+
+def test_bundle_after_upgrade_reaches_the_ct2_runbook(capsys):
+    result = walk_json(
+        capsys, "dal-pending-after-upgrade", *FIRST_ANSWERS,
+        "--answer", "q-reinstalled=first-install",
+        "--set", "site_code=DAL", "--set", "parent_site_code=NYC", "--set", "parent_server=NYC-CM01",
+        "--set", f"child_install_dir={FOLDER}",
+    )
+    assert (result["status"], result["node"]) == ("runbook", "rb-send-site-control-file")
+    proposed = {row["node"]: row["proposed"] for row in result["path"]}
+    assert proposed["c-services-running"] == "running" and proposed["c-parent-refuses-keys"] == "accepted"
+
+
+def test_bundle_with_key_refusals_ends_in_the_manual_key_exchange(capsys):
+    result = walk_json(
+        capsys, "dal-pending-keys-refused", *FIRST_ANSWERS,
+        "--answer", "key-exchange:c-despooler-status=none",
+        "--set", "retries_counted=12", "--set", "minutes_since_first_refusal=0",
+        "--set", "parent_site_code=NYC", "--set", "parent_server=NYC-CM01", "--set", "child_server=DAL-CM01",
+        "--set", f"child_install_dir={FOLDER}", "--set", f"parent_install_dir={FOLDER}", "--set", "language_code=00000409",
+    )
+    assert (result["status"], result["tree"], result["node"]) == ("runbook", "key-exchange", "rb-manual-key-exchange")
+    proposed = {(row["tree"], row["node"]): row["proposed"] for row in result["path"]}
+    assert proposed[("pending-site", "c-parent-refuses-keys")] == "refused"
+    assert proposed[("key-exchange", "c-receive-backlog")] == "backlog"
+    assert {c["name"]: c["value"] for c in result["computed"]}["retries_left"] == "88"
+
+
+def test_reinstalled_bundle_finds_the_leftover_removal(capsys):
+    result = walk_json(capsys, "dal-reinstalled-still-pending", *FIRST_ANSWERS, "--answer", "q-reinstalled=reinstalled")
+    assert (result["status"], result["node"]) == ("runbook", "rb-stale-delsite")

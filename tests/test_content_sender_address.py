@@ -1,0 +1,103 @@
+"""The sender-address tree: the parent's sender.log lines, the direction question and the fix in the primary's console."""
+
+import json
+from pathlib import Path
+
+import pytest
+import re2
+
+from wizard.cli import main
+from wizard.core.loader import load_tree
+from wizard.core.render import compute_values
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "sender-address"
+WONT_TRY = (
+    "Cannot connect to server DAL-CM01 at remote site DAL, won't try send requests going to site DAL, "
+    "for an hour or until there are no active send requests."
+)
+
+
+@pytest.fixture(scope="module")
+def tree():
+    result = load_tree(ROOT / "trees" / "sender-address.yaml")
+    assert result.ok, [p.format() for p in result.problems]
+    assert not result.problems, [p.format() for p in result.problems]
+    return result.tree
+
+
+def first_proposal(check, line):
+    for sig in check.signatures:
+        if sig.literal and sig.literal in line:
+            return sig
+        if sig.regex and re2.search(sig.regex, line):
+            return sig
+    return None
+
+
+def test_sender_log_check_reads_the_parents_sender_log(tree):
+    check = tree.nodes[tree.start]
+    assert check.evidence.files == ("sender.lo?",) and "parent site server" in check.evidence.where
+    sig = first_proposal(check, WONT_TRY)
+    assert sig.id == "wont-try" and sig.proposes == "cannot-connect"
+    match = re2.search(sig.regex, WONT_TRY)
+    assert (match.group("child_server"), match.group("site_code")) == ("DAL-CM01", "DAL")
+    for line in ("Attempt to connect failed", "Could not establish connection"):
+        assert first_proposal(check, line).proposes == "cannot-connect"
+    assert first_proposal(check, "There is no existing connection").proposes == "clean"
+    assert set(tree.triage.signatures) >= {
+        "There is no existing connection",
+        "Could not establish connection",
+        "Attempt to connect failed",
+    }
+
+
+def test_direction_question_routes_each_gap_to_its_own_fix(tree):
+    question = tree.nodes["q-which-direction"]
+    routes = {c.id: c.next for c in question.choices}
+    assert routes == {
+        "up-missing": "rb-create-up-address",
+        "down-missing": "rb-create-down-address",
+        "both-missing": "rb-create-both-addresses",
+        "both-present": "q-address-target",
+    }
+    assert "no database" in question.how and "connected to the primary" in question.how
+
+
+def test_missing_address_back_to_the_primary_is_made_in_the_primarys_console(tree):
+    runbook = tree.nodes["rb-create-up-address"]
+    console_steps = [s for s in runbook.steps if s.console]
+    assert console_steps and all("console connected to the primary" in s.runs_on for s in console_steps)
+    path = console_steps[0].console
+    assert path.endswith("{parent_site_code} - <primary site name> > {site_code} - <secondary site name> > Site Settings > Addresses")
+    assert "Standard Sender Address" in console_steps[0].do and "database" in console_steps[0].caution
+    general = runbook.steps[1]
+    assert "Destination site code to {parent_site_code}" in general.do and "{parent_server}" in general.do
+    watch = next(s for s in runbook.steps if any("sender.log" in c for c in s.commands) and "parent" in s.runs_on)
+    assert "Cannot connect to server {child_server}" in watch.verify
+    assert {n.tree for n in runbook.next} == {"key-exchange", "pending-site"}
+
+
+@pytest.mark.parametrize(("since", "left"), [("25", "35"), ("0", "60"), ("75", "0")])
+def test_time_until_the_parent_sender_tries_again(tree, since, left):
+    result = compute_values(tree.nodes["rb-create-up-address"], {"minutes_since_hold": since})
+    assert [c.value for c in result] == [left]
+
+
+def test_bundle_reaches_the_up_address_runbook(capsys):
+    code = main([
+        "walk", "sender-address",
+        "--evidence", str(SAMPLES / "hou-no-address-back-to-primary"),
+        "--answer", "q-which-direction=up-missing",
+        "--set", "minutes_since_hold=26", "--set", "parent_site_code=DFW", "--set", "parent_server=DFW-SCCM01",
+        "--format", "json",
+    ])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    result = json.loads(out)
+    assert (result["status"], result["node"]) == ("runbook", "rb-create-up-address")
+    assert result["values"]["site_code"] == "HOU"
+    assert result["values"]["child_server"] == "HOU-SCCM02.corp.fabrikam.com"
+    assert result["path"][0]["proposed"] == "cannot-connect"
+    assert [c["value"] for c in result["computed"]] == ["34"]
+    assert "DFW - <primary site name> > HOU - <secondary site name> > Site Settings > Addresses" in result["steps"][0]["console"]
