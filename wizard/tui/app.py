@@ -71,6 +71,7 @@ class WizardApp(App[None]):
         self.scan_memory: ScanMemory | None = None
         self.saved_to: Path | None = None
         self.why_folded = False
+        self.cursor_blink = True
 
     def on_mount(self) -> None:
         self.register_theme(PLAIN_THEME)

@@ -162,8 +162,11 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         yield Static(self._heading(), id="ev-head")
         with ContentSwitcher(initial="ev-collect", id="ev-phase"):
             with Vertical(id="ev-collect"):
-                yield PathInput(placeholder="a log, a folder or a .zip: Tab completes, Ctrl+O browses", id="ev-path")
-                yield TextArea(id="ev-paste", soft_wrap=True, show_line_numbers=False)
+                path = PathInput(placeholder="a log, a folder or a .zip: Tab completes, Ctrl+O browses", id="ev-path")
+                paste = TextArea(id="ev-paste", soft_wrap=True, show_line_numbers=False)
+                path.cursor_blink = paste.cursor_blink = self.app.cursor_blink
+                yield path
+                yield paste
                 yield Static(plain("Ctrl+S scans. Escape goes back.", "dim"), id="ev-collect-msg")
             with Vertical(id="ev-running"):
                 yield Static(plain("Starting the scan…"), id="ev-progress-label")

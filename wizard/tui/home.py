@@ -47,10 +47,9 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
-        yield Input(
-            placeholder="What is wrong? Symptoms, a log line, an event or status ID…",
-            id="triage",
-        )
+        box = Input(placeholder="What is wrong? Symptoms, a log line, an event or status ID…", id="triage")
+        box.cursor_blink = self.app.cursor_blink
+        yield box
         yield OptionList(id="home-list")
         yield Static(id="home-detail")
         yield Footer()

@@ -174,7 +174,9 @@ class ExportScreen(ModalScreen[Path | None]):
                 yield RadioButton("Markdown (.md), for a ticket", value=self.fmt == "md", id="fmt-md")
                 yield RadioButton("JSON (.json), for a script", value=self.fmt == "json", id="fmt-json")
             yield Label("Save to:")
-            yield Input(str(self.app.default_export_path(self.fmt)), id="export-path")
+            box = Input(str(self.app.default_export_path(self.fmt)), id="export-path")
+            box.cursor_blink = self.app.cursor_blink
+            yield box
             yield Static("", id="export-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")

@@ -9,7 +9,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
-from textual.widget import Widget
 from textual.widgets import Collapsible, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -133,133 +132,145 @@ class StepScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         yield Breadcrumb(id="crumbs")
-        yield VerticalScroll(id="step-body")
-        yield Vertical(id="answer")
+        with VerticalScroll(id="step-body"):
+            yield Static(classes="last-answer", id="last")
+            yield Static(classes="node-kind", id="kind")
+            yield Static(id="prompt")
+            with Collapsible(title="Why this matters (w)", collapsed=self.app.why_folded, id="why"):
+                yield Static(id="why-text")
+            yield Static(plain("How to find out", "bold underline"), classes="section", id="how-title")
+            yield Static(id="how")
+            yield Vertical(id="commands")
+            yield Static(classes="evidence-hint", id="evidence-hint")
+            with Collapsible(title="Background notes", collapsed=True, id="learn"):
+                yield Static(id="learn-text")
+        with Vertical(id="answer"):
+            box = Input(validate_on=["changed", "submitted"], id="capture")
+            box.cursor_blink = self.app.cursor_blink
+            yield box
+            yield Static(id="capture-msg")
+            yield Static(id="capture-known")
+            choices = OptionList(id="choices")
+            choices.border_title = "Your answer"
+            yield choices
         yield Footer()
 
-    async def on_mount(self) -> None:
-        await self._rebuild(self.app.session)
+    def on_mount(self) -> None:
+        self._show(self.app.session)
 
     def show_session(self, session: Session) -> None:
-        self.call_next(self._rebuild, session)
+        self._show(session)
 
-    # ------------------------------------------------------------------ building
+    # ------------------------------------------------------------------ showing
 
-    async def _rebuild(self, session: Session | None) -> None:
+    def _show(self, session: Session | None) -> None:
+        """Put `session`'s step into the widgets already on screen; only commands are mounted anew."""
         if session is None or session.at_runbook:
             return
+        was_check = isinstance(self.session.node, Check) if self.session is not None else None
         self.session = session
         self.pending_value = None
         node = session.node
         assert isinstance(node, (Question, Check))
+        values = session.values
         self.sub_title = clean(session.tree.title, one_line=True)
         self.query_one(Breadcrumb).set_parts(breadcrumb_parts(session))
-        body = self.query_one("#step-body", VerticalScroll)
-        answer = self.query_one("#answer", Vertical)
-        async with self.batch():
-            await body.remove_children()
-            await answer.remove_children()
-            await body.mount_all(self._body_widgets(session, node))
-            await answer.mount_all(self._answer_widgets(session, node))
-        body.scroll_home(animate=False)
-        self._focus_answer()
-        self.refresh_bindings()
-
-    def _body_widgets(self, session: Session, node: Question | Check) -> list[Widget]:
-        values = session.values
-        widgets: list[Widget] = []
-        last = next((m for m in reversed(session.moves) if not m.is_link), None)
-        if last is not None:
-            tree = session.catalog.trees.get(last.tree)
-            picked = choice_of(tree.nodes[last.node], last.choice) if tree and last.node in tree.nodes else None
-            lines = [join(("✓ Answered: ", "bold"), last.label)]
-            if picked is not None and picked.note:
-                lines.append(join(("✎ Note: ", "bold"), fill(picked.note, values)))
-            widgets.append(Static(Content("\n").join(lines), classes="last-answer"))
-        kind = "⌕ evidence check" if isinstance(node, Check) else "? question"
-        widgets.append(Static(plain(kind, "dim"), classes="node-kind"))
-        widgets.append(Static(plain(fill(node.prompt, values), "bold"), id="prompt"))
-        if node.why:
-            widgets.append(
-                Collapsible(
-                    Static(plain(fill(node.why, values))),
-                    title="Why this matters (w)",
-                    collapsed=getattr(self.app, "why_folded", False),
-                    id="why",
-                )
-            )
-        widgets.append(Static(plain("How to find out", "bold underline"), classes="section"))
-        widgets.append(Static(plain(fill(node.how, values)), id="how"))
-        for command in node.commands:
-            widgets.append(CommandBlock(fill(command, values)))
+        self._show_last(session)
+        self.query_one("#kind", Static).update(plain("⌕ evidence check" if isinstance(node, Check) else "? question", "dim"))
+        self.query_one("#prompt", Static).update(plain(fill(node.prompt, values), "bold"))
+        why = self.query_one("#why", Collapsible)
+        why.display = bool(node.why)
+        self.query_one("#why-text", Static).update(plain(fill(node.why, values)))
+        self.query_one("#how", Static).update(plain(fill(node.how, values)))
+        self._show_commands([fill(c, values) for c in node.commands])
+        hint = self.query_one("#evidence-hint", Static)
+        hint.display = isinstance(node, Check)
         if isinstance(node, Check):
             spec = node.evidence
             files = ", ".join(spec.files) if spec.files else spec.kind
             where = f" on the {fill(spec.where, values)}" if spec.where else ""
-            widgets.append(
-                Static(
-                    join(
-                        ("⌕ The wizard can read this for you: ", "bold"),
-                        f"{files}{where}. Press F3 or choose the first entry below, "
-                        "then confirm or change the answer it proposes.",
-                    ),
-                    classes="evidence-hint",
+            hint.update(
+                join(
+                    ("⌕ The wizard can read this for you: ", "bold"),
+                    f"{files}{where}. Press F3 or choose the first entry below, "
+                    "then confirm or change the answer it proposes.",
                 )
             )
         notes = [fill(n, values) for n in node.learn]
-        if notes:
-            widgets.append(
-                Collapsible(
-                    Static(Content("\n").join(plain(f"• {n}") for n in notes)),
-                    title="Background notes",
-                    collapsed=True,
-                    id="learn",
-                )
-            )
-        return widgets
+        learn = self.query_one("#learn", Collapsible)
+        learn.display = bool(notes)
+        learn.collapsed = True
+        self.query_one("#learn-text", Static).update(Content("\n").join(plain(f"• {n}") for n in notes))
+        self._show_answer(session, node)
+        self.query_one("#step-body", VerticalScroll).scroll_home(animate=False)
+        self._focus_answer()
+        if was_check != isinstance(node, Check):
+            self.refresh_bindings()
 
-    def _answer_widgets(self, session: Session, node: Question | Check) -> list[Widget]:
-        widgets: list[Widget] = []
+    def _show_last(self, session: Session) -> None:
+        last_box = self.query_one("#last", Static)
+        last = next((m for m in reversed(session.moves) if not m.is_link), None)
+        last_box.display = last is not None
+        if last is None:
+            return
+        tree = session.catalog.trees.get(last.tree)
+        picked = choice_of(tree.nodes[last.node], last.choice) if tree and last.node in tree.nodes else None
+        lines = [join(("✓ Answered: ", "bold"), last.label)]
+        if picked is not None and picked.note:
+            lines.append(join(("✎ Note: ", "bold"), fill(picked.note, session.values)))
+        last_box.update(Content("\n").join(lines))
+
+    def _show_commands(self, commands: list[str]) -> None:
+        holder = self.query_one("#commands", Vertical)
+        current = [block.command for block in holder.query(CommandBlock)]
+        if current == [clean(c) for c in commands]:
+            return
+        holder.remove_children()
+        if commands:
+            holder.mount_all([CommandBlock(c) for c in commands])
+        holder.display = bool(commands)
+
+    def _show_answer(self, session: Session, node: Question | Check) -> None:
         capture = node.capture
-        if capture is not None:
-            if session.needs_value() is not None:
-                box = Input(
-                    placeholder=f"for example {capture.example}" if capture.example else capture.label,
-                    validators=[CaptureValidator(capture)],
-                    validate_on=["changed", "submitted"],
-                    id="capture",
-                )
-                box.border_title = clean(capture.label, one_line=True)
-                widgets.append(box)
-                hint = "Type it and press Enter." + (" Then choose an answer below." if node.choices else "")
-                widgets.append(Static(plain(hint, "dim"), id="capture-msg"))
-            else:
-                widgets.append(
-                    Static(
-                        join(("✓ ", "bold"), f"{capture.label}: ", (session.values[capture.name], "bold"), (" (already known)", "dim")),
-                        id="capture-known",
-                    )
-                )
-        if node.choices:
-            options: list[Option] = []
-            if isinstance(node, Check):
-                options.append(
-                    Option(join(("⌕ ", "bold"), ("Read the evidence", "bold"), " and let the wizard propose (F3)"), id=READ_EVIDENCE)
-                )
-            for number, choice in enumerate(node.choices, 1):
-                options.append(Option(join((f"{number} ", "bold"), choice.label), id=choice.id))
-            choices = OptionList(*options, id="choices")
-            choices.border_title = "Your answer"
-            widgets.append(choices)
-        return widgets
+        needed = session.needs_value()
+        box = self.query_one("#capture", Input)
+        message = self.query_one("#capture-msg", Static)
+        known = self.query_one("#capture-known", Static)
+        box.display = message.display = needed is not None
+        known.display = capture is not None and needed is None
+        if needed is not None:
+            with self.prevent(Input.Changed):
+                box.value = ""
+            box.validators = [CaptureValidator(needed)]
+            box.placeholder = f"for example {needed.example}" if needed.example else needed.label
+            box.border_title = clean(needed.label, one_line=True)
+            box.remove_class("-invalid")
+            hint = "Type it and press Enter." + (" Then choose an answer below." if node.choices else "")
+            message.update(plain(hint, "dim"))
+            message.remove_class("invalid")
+        elif capture is not None:
+            known.update(
+                join(("✓ ", "bold"), f"{capture.label}: ", (session.values[capture.name], "bold"), (" (already known)", "dim"))
+            )
+        choices = self.query_one("#choices", OptionList)
+        choices.display = bool(node.choices)
+        options: list[Option] = []
+        if isinstance(node, Check):
+            options.append(
+                Option(join(("⌕ ", "bold"), ("Read the evidence", "bold"), " and let the wizard propose (F3)"), id=READ_EVIDENCE)
+            )
+        for number, choice in enumerate(node.choices, 1):
+            options.append(Option(join((f"{number} ", "bold"), choice.label), id=choice.id))
+        choices.set_options(options)
 
     def _focus_answer(self) -> None:
-        capture = self.query("#capture")
-        if capture:
-            capture.first().focus()
-            return
-        for choices in self.query("#choices").results(OptionList):
+        box = self.query_one("#capture", Input)
+        choices = self.query_one("#choices", OptionList)
+        if choices.option_count:
             choices.highlighted = 0
+        if box.display:
+            box.focus()
+        elif choices.display:
             choices.focus()
 
     # ------------------------------------------------------------------ answering

@@ -1,0 +1,364 @@
+"""Pilot tests of the interactive wizard on the fixture trees: every flow an operator goes through."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from tuikit import make_app, option_ids, option_texts, pilot_test, screen_text
+from wizard.core.session import list_sessions
+from wizard.tui.home import HomeScreen
+from wizard.tui.modals import ConfirmScreen, ExportScreen, HelpScreen, ResumeScreen
+from wizard.tui.runbook import RunbookScreen
+from wizard.tui.step import StepScreen
+from wizard.tui.treemap import TreeMapScreen
+from wizard.tui.widgets import CommandBlock
+
+SIZE = (80, 24)
+
+
+async def start_mini(pilot) -> None:
+    """From home, open the 'mini' tree the way an operator would: by its place in the list."""
+    app = pilot.app
+    home_list = app.screen.query_one("#home-list", OptionList)
+    index = option_ids(home_list).index("tree:mini")
+    home_list.focus()
+    home_list.highlighted = index
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def walk_to_runbook(pilot, retries: str = "40") -> None:
+    await start_mini(pilot)
+    await pilot.press("1")  # secure exchange is required
+    await pilot.pause()
+    await pilot.press("1")  # the parent cannot find the key
+    await pilot.pause()
+    await pilot.press(*retries, "enter")
+    await pilot.pause()
+
+
+@pilot_test
+async def test_home_groups_trees_by_product_and_highlights_the_first_entry():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.focused, Input)
+        home_list = app.screen.query_one("#home-list", OptionList)
+        texts = option_texts(home_list)
+        assert "Configuration Manager 2007" in texts
+        assert any("Secondary site cannot talk to its parent" in t for t in texts)
+        assert home_list.highlighted is not None
+        assert not home_list.get_option_at_index(home_list.highlighted).disabled
+
+
+@pilot_test
+async def test_walk_to_a_runbook_fills_values_and_computes_the_wait():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to_runbook(pilot, retries="40")
+        assert isinstance(app.screen, RunbookScreen)
+        assert app.session.node_id == "r-exchange-keys"
+        text = screen_text(app)
+        assert "Exchange the public keys between the sites by hand" in text
+        assert "Minutes before the despooler stops retrying: 300 minutes" in text
+        assert "⚠ CAUTION:" in text
+        assert "✔ VERIFY:" in text
+        assert "Step 1 of 3 · runs on: child site server" in str(app.screen.query(".step").first().border_title)
+        commands = [block.command for block in app.screen.query(CommandBlock)]
+        assert commands == ["preinst /keyforparent", "preinst /keyforchild"]
+
+
+@pilot_test
+async def test_choices_are_highlighted_on_arrival_and_enter_answers():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        assert isinstance(app.screen, StepScreen)
+        choices = app.screen.query_one("#choices", OptionList)
+        assert app.focused is choices
+        assert choices.highlighted == 0
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert [m.choice for m in app.session.moves][0] == "no"
+
+
+@pilot_test
+async def test_a_choice_note_and_a_link_into_another_tree_are_shown():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("2")  # not required: note, then the link to mini-linked
+        await pilot.pause()
+        assert app.session.tree_id == "mini-linked"
+        assert app.session.node_id == "q-site"
+        text = screen_text(app)
+        assert "✓ Answered: No, it is not required" in text
+        assert "✎ Note: Without secure key exchange the keys are not the problem" in text
+        crumbs = app.screen.query_one("#crumbs")
+        assert any(part.startswith("↪ ") for part in crumbs.parts)
+
+
+@pilot_test
+async def test_a_wrong_value_says_why_and_does_not_move_on():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("1", "1")
+        await pilot.pause()
+        assert app.session.node_id == "q-retries"
+        await pilot.press("x", "y", "enter")
+        await pilot.pause()
+        assert app.session.node_id == "q-retries"
+        message = str(app.screen.query_one("#capture-msg").visual)
+        assert message.startswith("✗ Number of retries:")
+        assert "not a whole number" in message
+        box = app.screen.query_one("#capture", Input)
+        assert not box.is_valid
+        await pilot.press("backspace", "backspace", "1", "2")
+        await pilot.pause()
+        assert str(app.screen.query_one("#capture-msg").visual).startswith("✓")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.at_runbook
+        assert app.session.values["retries"] == "12"
+
+
+@pilot_test
+async def test_back_undoes_one_answer_and_restart_asks_first():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to_runbook(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.session.node_id == "q-retries"
+        await pilot.press("escape")  # leave the input, then back again with the letter key
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.session.node_id == "q-retries"
+        await pilot.pause()
+        assert list_sessions(app.data_dir)[0].node == "q-retries"
+
+
+@pilot_test
+async def test_restart_confirms_then_starts_over():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.session.node_id == "c-despool"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.session.node_id == "c-despool"
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.session.node_id == "q-secure"
+        assert app.session.moves == ()
+
+
+@pilot_test
+async def test_tree_map_marks_the_path_and_jumps_back():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to_runbook(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, TreeMapScreen)
+        tree_map = app.screen.query_one("#map", OptionList)
+        texts = option_texts(tree_map)
+        here = tree_map.get_option_at_index(tree_map.highlighted)
+        assert here.id == "node:r-exchange-keys"
+        assert any(t.strip().startswith("● [▣]") for t in texts)
+        assert any("✓ [?] Secure exchange → Yes, secure key exchange is required" in t for t in texts)
+        assert any("· [↪] Check the addresses" in t for t in texts)
+        tree_map.highlighted = option_ids(tree_map).index("node:c-despool")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.session.node_id == "c-despool"
+        assert [m.node for m in app.session.moves] == ["q-secure"]
+
+
+@pilot_test
+async def test_resume_after_a_kill_brings_the_walk_back():
+    first = make_app()
+    async with first.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("1", "1")
+        await pilot.pause()
+        walked = first.session
+        assert walked.node_id == "q-retries"
+    # No orderly goodbye matters: the answers were written as they were given. A new process starts.
+    second = make_app()
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home_list = second.screen.query_one("#home-list", OptionList)
+        ids = option_ids(home_list)
+        assert ids[home_list.highlighted].startswith("resume:")
+        home_list.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(second.screen, StepScreen)
+        assert second.session.id == walked.id
+        assert second.session.node_id == "q-retries"
+        assert [(m.node, m.choice) for m in second.session.moves] == [(m.node, m.choice) for m in walked.moves]
+
+
+@pilot_test
+async def test_resume_list_shows_every_saved_walk():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        saved = app.screen.query_one("#saved", OptionList)
+        assert saved.option_count == 1
+        assert "Secondary site cannot talk to its parent" in option_texts(saved)[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+
+
+@pilot_test
+async def test_export_markdown_and_json_say_where_they_wrote():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to_runbook(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RunbookScreen)
+        written = app.exports_dir / f"mini-{app.session.id}.md"
+        assert written.is_file()
+        markdown = written.read_text(encoding="utf-8")
+        assert markdown.startswith("# Exchange the public keys between the sites by hand")
+        assert "preinst /keyforparent" in markdown
+        assert f"✔ EXPORTED: {written}" in screen_text(app)
+        assert any(str(written) in str(n.message) for n in app._notifications)
+
+        app.screen.action_export("json")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        data = json.loads((app.exports_dir / f"mini-{app.session.id}.json").read_text(encoding="utf-8"))
+        assert data["node"] == "r-exchange-keys"
+        assert data["values"]["retries"] == "40"
+
+
+@pilot_test
+async def test_export_to_a_folder_that_cannot_be_written_says_so(tmp_path: Path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to_runbook(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        box = app.screen.query_one("#export-path", Input)
+        box.value = str(blocker / "runbook.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert str(app.screen.query_one("#export-message").visual).startswith("✗ Not saved:")
+
+
+@pilot_test
+async def test_copy_and_save_commands():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to_runbook(pilot)
+        block = app.screen.query(CommandBlock).first()
+        block.focus()
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == "preinst /keyforparent"
+        await pilot.press("s")
+        await pilot.pause()
+        saved = app.exports_dir / f"mini-{app.session.id}-commands.txt"
+        lines = saved.read_text(encoding="utf-8").splitlines()
+        assert "preinst /keyforparent" in lines and "preinst /keyforchild" in lines
+        assert lines.index("preinst /keyforparent") < lines.index("preinst /keyforchild")
+        assert any(str(saved) in str(n.message) for n in app._notifications)
+
+
+@pilot_test
+async def test_every_answer_is_saved_at_once():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        assert list_sessions(app.data_dir)[0].steps == 0
+        await pilot.press("1")
+        await pilot.pause()
+        saved = list_sessions(app.data_dir)
+        assert len(saved) == 1
+        assert saved[0].node == "c-despool"
+        assert saved[0].steps == 1
+
+
+@pilot_test
+async def test_help_on_each_screen_explains_it_and_lists_its_keys():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.help_title == "Home"
+        assert ("f3", "Scan a log, folder or .zip for known problems") in [(k.lower(), d) for k, d in app.screen.keys]
+        await pilot.press("escape")
+        await pilot.pause()
+        await walk_to_runbook(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.help_title == "The runbook"
+        descriptions = [d for _, d in app.screen.keys]
+        assert "Write the runbook to a Markdown or JSON file" in descriptions
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, RunbookScreen)
+
+
+@pilot_test
+async def test_the_palette_offers_what_applies_on_the_step():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"tree map")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TreeMapScreen)
+
+
+@pilot_test
+async def test_palette_lists_jumps_and_evidence_only_where_they_apply():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_mini(pilot)
+        names = [c.name for c in app.screen.palette_commands()]
+        assert "Read the evidence" not in names
+        assert not any(n.startswith("Jump to step") for n in names)
+        await pilot.press("1")
+        await pilot.pause()
+        names = [c.name for c in app.screen.palette_commands()]
+        assert "Read the evidence" in names
+        assert "Jump to step 1: Secure exchange" in names
