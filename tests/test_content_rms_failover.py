@@ -1,0 +1,171 @@
+"""The rms-failover tree: the agent's event sequence, the RMS decisions and the key requirement sit in the right
+nodes, and the sample bundles reach their runbooks."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wizard.cli import main
+from wizard.core.loader import load_tree
+from wizard.core.model import Check, Question, Runbook
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "rms-failover"
+
+
+@pytest.fixture(scope="module")
+def tree():
+    result = load_tree(ROOT / "trees" / "rms-failover.yaml")
+    assert result.ok, [p.format() for p in result.problems]
+    assert not result.problems, [p.format() for p in result.problems]
+    return result.tree
+
+
+def step_index(runbook: Runbook, command: str) -> int:
+    found = [i for i, s in enumerate(runbook.steps) if any(command in c for c in s.commands)]
+    assert len(found) == 1, f"{command!r} should be a command of exactly one step of {runbook.id}"
+    return found[0]
+
+
+def test_every_question_and_check_says_why_and_how(tree):
+    for node in tree.nodes.values():
+        if isinstance(node, (Question, Check)):
+            assert node.why.strip() and node.how.strip(), node.id
+        if isinstance(node, Runbook):
+            for step in node.steps:
+                assert step.runs_on.strip() and step.verify.strip(), node.id
+
+
+def test_agent_event_check_matches_the_connector_events_in_the_right_order(tree):
+    check = tree.nodes["c-agent-events"]
+    by_id = {s.event_id: s for s in check.signatures if s.event_id is not None}
+    assert set(by_id) == {21006, 21015, 21016, 21019}
+    assert all(s.source == "OpsMgr Connector" for s in by_id.values())
+    assert by_id[21015].proposes == "failed-over" and by_id[21019].proposes == "primary-back"
+    assert by_id[21016].proposes == "no-failover-host" and by_id[21006].proposes == "cannot-connect"
+    order = [s.event_id for s in check.signatures if s.event_id is not None]
+    assert order.index(21019) < order.index(21015) < order.index(21006)
+    assert "two minutes" in check.why and "21019" in check.why
+    assert set(tree.triage.event_ids) == {21006, 21015, 21016, 21019}
+    only_21006 = next(c for c in check.choices if c.id == "cannot-connect")
+    assert "two minutes" in only_21006.note
+    assert any(note.startswith("Unconfirmed:") and "21015" in note for note in check.learn)
+
+
+def test_lost_server_name_is_captured_from_the_21006_text(tree):
+    check = tree.nodes["c-lost-ms-name"]
+    assert check.capture.name == "lost_ms"
+    (sig,) = check.signatures
+    assert sig.regex.startswith("The OpsMgr Connector could not connect to (?P<lost_ms>")
+
+
+def test_rms_question_explains_the_sdk_service(tree):
+    question = tree.nodes["q-is-rms"]
+    assert "SDK service" in question.why
+    assert {c.id: c.next for c in question.choices} == {"rms": "q-rms-returns", "plain-ms": "rb-ms-down"}
+    assert any("SDK service" in note and "authenticates" in note for note in tree.learn)
+
+
+def test_will_the_rms_come_back_decides_between_restore_and_the_key(tree):
+    question = tree.nodes["q-rms-returns"]
+    assert {c.id: c.next for c in question.choices} == {"comes-back": "rb-restore-rms", "lost": "q-key-backup"}
+    key = tree.nodes["q-key-backup"]
+    assert "no way to promote" in key.why
+    assert {c.id: c.next for c in key.choices} == {"have-key": "q-new-rms", "no-key": "rb-no-key"}
+
+
+def test_restore_runbook_waits_for_21019_and_says_no_console_until_the_rms_is_back(tree):
+    runbook = tree.nodes["rb-restore-rms"]
+    assert "SDK service" in runbook.diagnosis and "no console" in runbook.diagnosis
+    back = next(s for s in runbook.steps if "21019" in s.verify)
+    assert back.runs_on == "agent computer" and "couple of minutes" in back.wait
+    assert step_index(runbook, "SecureStorageBackup.exe Backup") == len(runbook.steps) - 1
+
+
+def test_promotion_restores_the_key_before_promoting_on_the_new_server(tree):
+    runbook = tree.nodes["rb-promote-ms"]
+    restore = step_index(runbook, "SecureStorageBackup.exe Restore")
+    promote = step_index(runbook, "ManagementServerConfigTool.exe PromoteRMS")
+    assert restore < promote
+    for index in (restore, promote):
+        assert runbook.steps[index].runs_on == "management server {new_rms}"
+    assert "clustered" in runbook.steps[promote].caution
+    assert "before SP1" in runbook.steps[restore].caution
+    assert step_index(runbook, "SecureStorageBackup.exe Backup") == len(runbook.steps) - 1
+    assert any(note.startswith("Outside the sources:") and "PromoteRMS" in note for note in runbook.learn)
+    assert any("cluster" in note for note in runbook.learn)
+
+
+def test_without_the_key_there_is_no_promotion_and_the_runbook_says_what_then(tree):
+    runbook = tree.nodes["rb-no-key"]
+    assert "promotion is impossible" in runbook.diagnosis
+    assert "original RMS" in runbook.steps[1].do
+    assert "reinstallation of the RMS and of the management group" in runbook.steps[2].do
+    assert runbook.escalate and "Microsoft support" in runbook.escalate
+    assert any(note.startswith("Outside the sources:") and "reinstall" in note for note in runbook.learn)
+    assert any(note.startswith("Unconfirmed:") and "SP1" in note for note in runbook.learn)
+
+
+def test_design_advice_backs_up_the_key_and_clusters_the_rms(tree):
+    runbook = tree.nodes["rb-primary-back"]
+    step_index(runbook, "SecureStorageBackup.exe Backup")
+    assert any("clustered RMS" in s.do for s in runbook.steps)
+    assert any("most likely" in s.do and "could not update the database" in s.do for s in runbook.steps)
+
+
+def test_failover_settings_and_the_default_are_explained(tree):
+    assert any("Active Directory" in note and "any other management server" in note for note in tree.learn)
+    runbook = tree.nodes["rb-no-failover-host"]
+    assert "21016" in runbook.diagnosis and "By default" in runbook.diagnosis
+
+
+def walk(capsys, bundle: str, *args: str) -> dict:
+    code = main(["walk", "rms-failover", "--evidence", str(SAMPLES / bundle), *args, "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0, data
+    return data
+
+
+def test_lost_rms_bundle_reaches_promotion(capsys):
+    data = walk(
+        capsys,
+        "fab-rms-lost",
+        "--answer", "q-lost-ms=server-down",
+        "--answer", "q-is-rms=rms",
+        "--answer", "q-rms-returns=lost",
+        "--answer", "q-key-backup=have-key",
+        "--set", "new_rms=OPSMS02.fabrikam.local",
+    )
+    assert data["status"] == "runbook" and data["node"] == "rb-promote-ms"
+    assert data["values"]["lost_ms"] == "OPSRMS01.fabrikam.local"
+    path = {p["node"]: p for p in data["path"]}
+    assert path["c-agent-events"]["choice"] == "failed-over"
+    assert path["c-lost-ms-name"]["choice"] == "named-in-event"
+    assert data["steps"][0]["runs_on"] == "management server OPSMS02.fabrikam.local"
+
+
+def test_lost_rms_bundle_without_a_key_reaches_the_no_key_runbook(capsys):
+    data = walk(
+        capsys,
+        "fab-rms-lost",
+        "--answer", "q-lost-ms=server-down",
+        "--answer", "q-is-rms=rms",
+        "--answer", "q-rms-returns=lost",
+        "--answer", "q-key-backup=no-key",
+    )
+    assert data["node"] == "rb-no-key"
+    assert "OPSRMS01.fabrikam.local" in data["diagnosis"]
+
+
+def test_rms_back_bundle_reaches_the_primary_back_runbook_on_evidence_alone(capsys):
+    data = walk(capsys, "fab-rms-back")
+    assert data["status"] == "runbook" and data["node"] == "rb-primary-back"
+
+
+def test_every_bundle_has_a_readme():
+    bundles = [p for p in SAMPLES.iterdir() if p.is_dir()]
+    assert len(bundles) >= 1
+    for bundle in bundles:
+        text = (bundle / "README.md").read_text(encoding="utf-8")
+        assert "cannot answer" in text
