@@ -1,0 +1,60 @@
+"""The evidence engine: reads what an operator points a check at and finds the signatures of the trees in it.
+
+Readers cover ConfigMgr/SMS logs (legacy `$$<...>` lines, CMTrace records, rolled `.lo_` files), plain text in
+UTF-8, UTF-16 or Windows-1252, Windows event logs (.evtx, .evt, Event Viewer XML/CSV/text exports, wevtutil text),
+folders, .zip bundles and `dir` listings (file signatures, counted and aged), and `ipconfig /displaydns` output.
+
+Matching is per record: a log line, a multi-line CMTrace record, one event, one DNS cache entry. Literal and regex
+signatures are searched in the record's message; event_id signatures match event records; file signatures match
+files seen in a folder, a .zip or a listing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from wizard.core.evidence.hits import Hit, Probe, Proposal, ScanReport
+from wizard.core.evidence.scanner import scan, scan_text
+from wizard.core.evidence.text import clean
+from wizard.core.model import Check, Tree
+
+
+def probes_for(trees: Iterable[Tree]) -> list[Probe]:
+    """Every signature of every check node, in tree, node and signature order."""
+    probes = []
+    for tree in trees:
+        for node in tree.nodes.values():
+            if isinstance(node, Check):
+                probes.extend(Probe(tree.id, node.id, sig) for sig in node.signatures)
+    return probes
+
+
+def propose(check: Check, hits: Sequence[Hit], tree: str | None = None) -> Proposal:
+    """The choice the evidence points to: the first signature, in the check's own order, that any hit matched.
+
+    Hits for other nodes (or, when `tree` is given, other trees) are ignored. Captures of the deciding hits are
+    merged, the earliest hit winning a name. With no match the check's `otherwise` choice is proposed.
+    """
+    mine = [h for h in hits if h.node == check.id and (tree is None or h.tree == tree)]
+    for sig in check.signatures:
+        matched = [h for h in mine if h.signature == sig.id]
+        if matched:
+            captures: dict[str, str] = {}
+            for hit in matched:
+                for name, value in hit.captures.items():
+                    captures.setdefault(name, value)
+            return Proposal(choice=sig.proposes, signature=sig.id, hits=matched, captures=captures)
+    return Proposal(choice=check.otherwise, signature=None, hits=[], captures={})
+
+
+__all__ = [
+    "Hit",
+    "Probe",
+    "Proposal",
+    "ScanReport",
+    "clean",
+    "probes_for",
+    "propose",
+    "scan",
+    "scan_text",
+]
