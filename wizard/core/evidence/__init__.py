@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from wizard.core.evidence.hits import Hit, Probe, Proposal, ScanReport
+from wizard.core.evidence.matcher import wildcard_match
 from wizard.core.evidence.scanner import scan, scan_text
 from wizard.core.evidence.text import clean
 from wizard.core.model import Check, Tree
@@ -29,13 +30,20 @@ def probes_for(trees: Iterable[Tree]) -> list[Probe]:
     return probes
 
 
-def propose(check: Check, hits: Sequence[Hit], tree: str | None = None) -> Proposal:
+def propose(check: Check, hits: Sequence[Hit], tree: str | None = None, *, any_file: bool = False) -> Proposal:
     """The choice the evidence points to: the first signature, in the check's own order, that any hit matched.
 
-    Hits for other nodes (or, when `tree` is given, other trees) are ignored. Captures of the deciding hits are
-    merged, the earliest hit winning a name. With no match the check's `otherwise` choice is proposed.
+    Only this check's hits count (and only this tree's, when `tree` is given). A check that names its evidence
+    files (`evidence.files`) trusts only hits from files of those names, so a check about one server's event log
+    is not answered from another's; pasted text has no name and always counts. `any_file` lifts the name rule,
+    for an operator who points a check at a file by hand. Captures of the deciding hits are merged, the earliest
+    hit winning a name. With no match the check's `otherwise` choice is proposed.
     """
-    mine = [h for h in hits if h.node == check.id and (tree is None or h.tree == tree)]
+    globs = () if any_file else check.evidence.files
+    mine = [
+        h for h in hits
+        if h.node == check.id and (tree is None or h.tree == tree) and from_named_file(h, globs)
+    ]
     for sig in check.signatures:
         matched = [h for h in mine if h.signature == sig.id]
         if matched:
@@ -47,12 +55,30 @@ def propose(check: Check, hits: Sequence[Hit], tree: str | None = None) -> Propo
     return Proposal(choice=check.otherwise, signature=None, hits=[], captures={})
 
 
+def from_named_file(hit: Hit, globs: Sequence[str]) -> bool:
+    """Whether a hit comes from a file one of the globs names (pasted text and an empty glob list always do).
+
+    For a file signature the matching file's own name counts too, so `*.ins` accepts a backlog found in a folder.
+    """
+    if not globs or hit.file.startswith("<"):
+        return True
+    names = {_base_name(hit.file)}
+    if hit.line == 0:
+        names.add(_base_name(hit.text))
+    return any(wildcard_match(name, glob) for name in names for glob in globs)
+
+
+def _base_name(path: str) -> str:
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
 __all__ = [
     "Hit",
     "Probe",
     "Proposal",
     "ScanReport",
     "clean",
+    "from_named_file",
     "probes_for",
     "propose",
     "scan",

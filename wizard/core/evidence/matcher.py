@@ -11,6 +11,7 @@ widen what it matches.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Sequence
@@ -293,6 +294,7 @@ def relax_assertions(pattern: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=256)
 def _glob_regex(glob: str) -> re.Pattern[str]:
     """A Windows wildcard (only * and ? are special) as a case-insensitive regex."""
     parts = []
@@ -304,6 +306,11 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
         else:
             parts.append(re.escape(ch))
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def wildcard_match(name: str, glob: str) -> bool:
+    """A file name against a Windows wildcard, ignoring case."""
+    return _glob_regex(glob).fullmatch(name) is not None
 
 
 def _folder_key(path: str) -> str:
