@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +150,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         self.check: Check | None = session.node if session is not None and isinstance(session.node, Check) else None
         self.report: Any = None
         self.proposal: Any = None
+        self.mine: list[Any] = []
         self.scanned_paths: tuple[str, ...] = ()
         self.scanned_text = ""
         self.started = 0.0
@@ -284,7 +285,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             reports.append(scan(list(paths), probes, progress=progress, cancelled=lambda: worker.is_cancelled))
         if text and not worker.is_cancelled:
             reports.append(scan_text(text, probes))
-        if worker.is_cancelled:
+        if worker.is_cancelled or any(getattr(r, "cancelled", False) for r in reports):
             return None
         return reports
 
@@ -395,6 +396,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         session, check = self.session, self.check
         assert session is not None and check is not None
         mine = [h for h in hits if h.tree == session.tree_id and h.node == check.id]
+        self.mine = mine
         covered = bool(mine) or bool(self.scanned_text) or (
             readable and check_is_covered(check, evidence_names(self.scanned_paths), False)
         )
@@ -413,8 +415,8 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         if proposed is not None:
             label = next((c.label for c in check.choices if c.id == proposed), proposed)
             lines.append(join(("◆ Proposed: ", "bold"), (label, "bold")))
-            signature = self.proposal.signature
-            means = getattr(signature, "means", "") if signature is not None else ""
+            decided_by = next((sig for sig in check.signatures if sig.id == self.proposal.signature), None)
+            means = decided_by.means if decided_by is not None else ""
             if means:
                 values = {**session.values, **(self.proposal.captures or {})}
                 lines.append(join("  because: ", fill(means, values)))
@@ -479,11 +481,18 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             return
         proposal = self.proposal
         if proposal is not None:
+            captures: dict[str, str] = {}
+            for hit in list(proposal.hits) + list(self.mine):
+                for name, value in (getattr(hit, "captures", None) or {}).items():
+                    captures.setdefault(name, clean(value, one_line=True))
             outcome = EvidenceOutcome(
                 choice=choice,
                 proposed=proposal.choice,
-                evidence=citations_from(list(proposal.hits)[:MAX_CITATIONS]),
-                captures=dict(proposal.captures or {}),
+                evidence=tuple(
+                    replace(c, file=clean(c.file, one_line=True), text=clean(c.text, one_line=True))
+                    for c in citations_from(self.mine[:MAX_CITATIONS])
+                ),
+                captures=captures,
             )
         else:
             outcome = EvidenceOutcome(choice=choice, proposed=None)

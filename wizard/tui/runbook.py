@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.core import render
-from wizard.core.model import Runbook
+from wizard.core.model import Runbook, choice_of
 from wizard.core.session import Session
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
@@ -97,14 +97,15 @@ class RunbookScreen(Screen):
         ]
         if self.exported is not None:
             widgets.append(Static(label_line("✔", "EXPORTED", str(self.exported)), id="rb-exported"))
-        overridden = [m for m in session.moves if m.overridden]
-        for move in overridden:
-            widgets.append(
-                Static(
-                    label_line("⚑", "OVERRIDE", f"the evidence proposed '{move.proposed}', you chose '{move.label}'"),
-                    classes="override",
+        for move in session.moves:
+            if move.overridden:
+                proposed = self._choice_label(session, move.tree, move.node, move.proposed or "")
+                widgets.append(
+                    Static(
+                        label_line("⚑", "OVERRIDE", f"the evidence proposed '{proposed}', you chose '{move.label}'"),
+                        classes="override",
+                    )
                 )
-            )
         computed = render.computed(session)
         if computed:
             lines = [plain("Expected waits and computed values", "bold underline")]
@@ -147,6 +148,13 @@ class RunbookScreen(Screen):
             widgets.append(Static(Content("\n").join(path), id="rb-path"))
         return widgets
 
+    @staticmethod
+    def _choice_label(session: Session, tree_id: str, node_id: str, choice_id: str) -> str:
+        tree = session.catalog.trees.get(tree_id)
+        node = tree.nodes.get(node_id) if tree else None
+        picked = choice_of(node, choice_id) if node is not None else None
+        return picked.label if picked is not None else choice_id
+
     def _tree_title(self, tree_id: str) -> str:
         tree = self.app.catalog.trees.get(tree_id)
         return tree.title if tree else tree_id
@@ -163,7 +171,7 @@ class RunbookScreen(Screen):
             label = tree.label(move.node) if tree and move.node in tree.nodes else move.node
             extra = ""
             if move.overridden:
-                extra = f"  (⚑ evidence proposed '{move.proposed}')"
+                extra = f"  (⚑ evidence proposed: {self._choice_label(session, move.tree, move.node, move.proposed or '')})"
             elif move.proposed is not None:
                 extra = "  (◆ proposed by the evidence)"
             lines.append(join(f"{number:>3}. ", label, ": ", (move.label, "bold"), extra))

@@ -1,0 +1,365 @@
+"""Pilot tests of reading evidence in the app: scan in a worker, propose, confirm or override, cancel."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, TextArea
+
+from tuikit import TUI, make_app, option_ids, option_texts, pilot_test, screen_text
+from wizard.core.evidence import ScanReport
+from wizard.tui.evidence import EvidenceScreen
+from wizard.tui.home import HomeScreen
+from wizard.tui.modals import BrowseScreen
+from wizard.tui.runbook import RunbookScreen
+from wizard.tui.step import StepScreen
+from wizard.tui.widgets import PathInput
+
+SIZE = (80, 24)
+BUNDLE = TUI / "bundle"
+
+
+async def to_despool_check(pilot) -> None:
+    app = pilot.app
+    home_list = app.screen.query_one("#home-list", OptionList)
+    home_list.focus()
+    home_list.highlighted = option_ids(home_list).index("tree:mini")
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("1")
+    await pilot.pause()
+    assert app.session.node_id == "c-despool"
+
+
+async def scan_path(pilot, path: Path | str) -> None:
+    app = pilot.app
+    await pilot.press("f3")
+    await pilot.pause()
+    assert isinstance(app.screen, EvidenceScreen)
+    box = app.screen.query_one("#ev-path", PathInput)
+    box.value = str(path)
+    await pilot.press("ctrl+s")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert app.screen.phase == "ev-results"
+
+
+@pilot_test
+async def test_a_scan_proposes_an_answer_and_an_override_is_recorded():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await scan_path(pilot, BUNDLE)
+        screen = app.screen
+        answers = screen.query_one("#ev-answers", OptionList)
+        assert app.focused is answers
+        assert answers.get_option_at_index(answers.highlighted).id == "key-missing"
+        assert "◆ proposed" in option_texts(answers)[answers.highlighted]
+        summary = str(screen.query_one("#ev-summary").visual)
+        assert "Found 3 matches in 2 files" in summary
+        assert "◆ Proposed: The parent cannot find the secondary site's public key" in summary
+        assert "because: The parent has no public key for a site that sends it instructions." in summary
+        hits = option_texts(screen.query_one("#ev-hits", OptionList))
+        assert any(h.startswith("despool.log:3") or "despool.log:3 · 2009-04-02 08:15:02.144+300 · SMS_DESPOOLER" in h for h in hits)
+
+        await pilot.press("down", "enter")  # overrule: "No key errors in the log"
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        answered = [m for m in app.session.moves if not m.is_link][-1]
+        assert (answered.node, answered.choice, answered.proposed) == ("c-despool", "clean", "key-missing")
+        assert answered.overridden
+        assert {c.line for c in answered.evidence} >= {3, 4}
+        assert app.session.values["site_code"] == "T01"
+        # The linked tree asks for the site code, which the evidence already gave.
+        assert app.session.tree_id == "mini-linked"
+        assert "Secondary site code: T01" in str(app.screen.query_one("#capture-known").visual)
+
+
+@pilot_test
+async def test_confirming_the_proposal_shows_in_the_runbook():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await scan_path(pilot, BUNDLE)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.node_id == "q-retries"
+        await pilot.press("9", "5", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RunbookScreen)
+        text = screen_text(app)
+        assert "Despooler log: The parent cannot find the secondary site's public key  (◆ proposed by the evidence)" in text
+        assert "(2 waiting in the receive inbox)" in text
+        assert "Minutes before the despooler stops retrying: 25 minutes" in text
+
+
+@pilot_test
+async def test_an_overridden_answer_is_flagged_in_the_runbook(tmp_path: Path):
+    quiet = tmp_path / "despool.log"
+    quiet.write_text(
+        "Waiting for ready instruction file....~  $$<SMS_DESPOOLER><04-02-2009 08:15:02.113+300><thread=2204 (0x89C)>\r\n",
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_at_check_then_override_to_runbook(pilot, quiet)
+        text = screen_text(app)
+        assert "⚑ OVERRIDE: the evidence proposed 'No key errors in the log', you chose 'The parent cannot find the secondary site's public key'" in text
+
+
+async def start_at_check_then_override_to_runbook(pilot, quiet_log: Path) -> None:
+    app = pilot.app
+    await to_despool_check(pilot)
+    await scan_path(pilot, quiet_log)  # a despool.log with no key errors in it
+    answers = app.screen.query_one("#ev-answers", OptionList)
+    assert answers.get_option_at_index(answers.highlighted).id == "clean"
+    await pilot.press("up", "enter")
+    await pilot.pause()
+    await pilot.press("7", "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, RunbookScreen)
+
+
+@pilot_test
+async def test_evidence_without_the_files_a_check_reads_proposes_nothing(tmp_path: Path):
+    unrelated = tmp_path / "notes.txt"
+    unrelated.write_text("nothing to see\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await scan_path(pilot, unrelated)
+        summary = str(app.screen.query_one("#ev-summary").visual)
+        assert "No proposal: the evidence holds none of despool.lo?" in summary
+        assert not any("◆ proposed" in t for t in option_texts(app.screen.query_one("#ev-answers", OptionList)))
+        await pilot.press("enter")
+        await pilot.pause()
+        answered = app.session.moves[-1] if not app.session.moves[-1].is_link else app.session.moves[-2]
+        assert answered.proposed is None
+
+
+@pilot_test
+async def test_a_missing_path_reports_a_problem_and_nothing_readable(tmp_path: Path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await scan_path(pilot, tmp_path / "no-such-folder")
+        summary = str(app.screen.query_one("#ev-summary").visual)
+        assert "Nothing could be read" in summary
+        assert "⚠ " in summary
+
+
+@pilot_test
+async def test_pasted_text_is_scanned_too():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#ev-paste", TextArea).text = (
+            "Cannot find a public key for instruction C:\\x.ins incoming from site P07, retry it later"
+        )
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answers = app.screen.query_one("#ev-answers", OptionList)
+        assert answers.get_option_at_index(answers.highlighted).id == "key-missing"
+
+
+HOSTILE_LINES = [
+    "[@click=app.quit]Cannot find a public key for instruction [@click=app.quit]now[/] incoming from site H01",
+    "Cannot find a public key for instruction \x1b[2J\x1b[31mred\x1b[0m\x1b]0;retitled\x07 [/usr/bin [b]bold",
+    "Cannot find a public key for instruction [link=file:///etc/passwd]x[/link] \x07\x08\x0b\x9b31m tail [/",
+]
+
+
+@pilot_test
+async def test_log_text_full_of_markup_and_escapes_is_shown_as_written(tmp_path: Path):
+    bundle = tmp_path / "hostile"
+    receive = bundle / "inboxes" / "despoolr.box" / "receive"
+    receive.mkdir(parents=True)
+    (bundle / "despool.log").write_text("\r\n".join(HOSTILE_LINES) + "\r\n", encoding="utf-8")
+    (receive / "[@click=app.quit]a.ins").write_text("x", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await scan_path(pilot, bundle)
+        hits = app.screen.query_one("#ev-hits", OptionList)
+        texts = option_texts(hits)
+        joined = "\n".join(texts)
+        assert "[@click=app.quit]Cannot find a public key" in joined
+        assert "[/usr/bin [b]bold" in joined
+        assert "[link=file:///etc/passwd]x[/link]" in joined
+        assert "[@click=app.quit]a.ins" in joined
+        assert not any(ch in joined for ch in "\x1b\x07\x08\x0b\x9b")
+        assert "retitled" not in joined
+        # Clicking every hit must not run the action the text spells out.
+        for index in range(hits.option_count):
+            hits.highlighted = index
+            await pilot.click(hits, offset=(4, 1 + 2 * index))
+            await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, EvidenceScreen)
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+        await pilot.press("tab")  # from the answers to nowhere special; the proposal still stands
+        answers = app.screen.query_one("#ev-answers", OptionList)
+        answers.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        answered = [m for m in app.session.moves if not m.is_link][-1]
+        assert answered.choice == "key-missing"
+        assert all("\x1b" not in c.text for c in answered.evidence)
+
+
+@pilot_test
+async def test_typed_text_with_markup_stays_text():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await pilot.press("1")  # key missing -> retries
+        await pilot.pause()
+        await pilot.press(*"[@click=app.quit]", "enter")
+        await pilot.pause()
+        assert app.is_running
+        message = str(app.screen.query_one("#capture-msg").visual)
+        assert "'[@click=app.quit]' does not look right" in message or "'[@click=app.quit]' is not a whole number" in message
+
+
+@pilot_test
+async def test_progress_is_shown_in_bytes_and_escape_cancels(monkeypatch):
+    release = threading.Event()
+    seen_cancel = threading.Event()
+
+    def slow_scan(paths, probes, *, progress=None, cancelled=None):
+        progress(512 * 1024, 2 * 1024 * 1024)
+        while not cancelled():
+            if release.wait(0.01):
+                break
+        seen_cancel.set()
+        return ScanReport(hits=[], problems=[], inputs_readable=1, bytes_read=512 * 1024, cancelled=True)
+
+    monkeypatch.setattr("wizard.core.evidence.scan", slow_scan)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#ev-path", PathInput).value = str(BUNDLE)
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "512.0 KB" in str(app.screen.query_one("#ev-progress-label").visual):
+                break
+        assert app.screen.phase == "ev-running"
+        assert str(app.screen.query_one("#ev-progress-label").visual) == "Read 512.0 KB of 2.0 MB (25%)"
+        assert app.screen.query_one("#ev-progress").percentage == 0.25
+        await pilot.press("escape")
+        await pilot.pause()
+        assert seen_cancel.wait(5)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        assert app.screen.phase == "ev-collect"
+        assert "Scan cancelled after 512.0 KB" in str(app.screen.query_one("#ev-collect-msg").visual)
+        assert app.session.node_id == "c-despool"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+
+
+@pilot_test
+async def test_scan_from_home_points_to_a_tree_and_starts_it_with_the_values_found():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        app.screen.query_one("#ev-path", PathInput).value = str(BUNDLE)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answers = app.screen.query_one("#ev-answers", OptionList)
+        assert option_ids(answers)[0] == "mini"
+        assert "3 matches" in option_texts(answers)[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.session.tree_id == "mini"
+        assert app.session.values["site_code"] == "T01"
+        # At the check, the evidence scanned from home is offered again.
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen.query_one("#ev-path", PathInput).value == str(BUNDLE)
+
+
+@pilot_test
+async def test_the_path_box_completes_names_from_disk():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        box = app.screen.query_one("#ev-path", PathInput)
+        box.focus()
+        await pilot.press(*f"{TUI}/bun")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert box.value == f"{BUNDLE}/"
+        assert app.focused is box
+        await pilot.press(*"desp")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("tab")
+        assert box.value == f"{BUNDLE}/despool.log"
+
+
+@pilot_test
+async def test_browse_picks_a_folder():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#ev-path", PathInput).value = str(BUNDLE)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        assert app.screen.start == BUNDLE.resolve()
+        await pilot.pause(0.2)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        picked = Path(app.screen.query_one("#ev-path", PathInput).value)
+        assert picked == BUNDLE.resolve() or picked.parent == BUNDLE.resolve()
+
+
+@pilot_test
+async def test_triage_ranks_as_you_type_and_enter_opens_the_best_match():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press(*"Cannot find a public key for instruction")
+        await pilot.pause()
+        home_list = app.screen.query_one("#home-list", OptionList)
+        assert home_list.border_title == "Best matches"
+        assert option_ids(home_list)[home_list.highlighted].startswith("match:mini:")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.session.tree_id == "mini"
+
+
+@pilot_test
+async def test_triage_box_takes_markup_as_plain_words():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"[@click=app.quit] [b]x[/b] [/usr/bin")
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen.query_one("#triage", Input).value == "[@click=app.quit] [b]x[/b] [/usr/bin"
