@@ -120,7 +120,9 @@ class NextTree:
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
+class Asking:
+    """What questions and checks share: a prompt, why it matters, how to find out, and the answers."""
+
     id: str
     prompt: str
     how: str
@@ -131,24 +133,20 @@ class Question:
     choices: tuple[Choice, ...] = ()
     learn: tuple[str, ...] = ()
     loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Question(Asking):
     kind: Literal["question"] = "question"
 
 
 @dataclass(frozen=True, slots=True)
-class Check:
-    id: str
-    prompt: str
-    how: str
-    why: str = ""
-    title: str = ""
-    commands: tuple[str, ...] = ()
+class Check(Asking):
+    """A question the evidence can answer: the signatures propose a choice, the operator confirms it."""
+
     evidence: EvidenceSpec = field(default_factory=EvidenceSpec)
     signatures: tuple[Signature, ...] = ()
     otherwise: str = ""
-    choices: tuple[Choice, ...] = ()
-    learn: tuple[str, ...] = ()
-    capture: Capture | None = None
-    loc: Loc = NOWHERE
     kind: Literal["check"] = "check"
 
 
