@@ -217,3 +217,18 @@ def test_every_bundle_has_a_readme():
     for bundle in bundles:
         text = (bundle / "README.md").read_text(encoding="utf-8")
         assert "cannot answer" in text
+
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        "Nothing has installed since the data centre test this morning; Software Center just says Downloading",
+        "clients keep trying the distribution point we switched off for DR",
+        "ERROR_WINHTTP_CANNOT_CONNECT",
+        "deployments are on the PCs but the content never downloads after the failover",
+    ],
+)
+def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
+    assert main(["triage", ticket, "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert ranked and ranked[0]["tree"] == "dp-stickiness"

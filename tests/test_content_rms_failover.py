@@ -169,3 +169,20 @@ def test_every_bundle_has_a_readme():
     for bundle in bundles:
         text = (bundle / "README.md").read_text(encoding="utf-8")
         assert "cannot answer" in text
+
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        "SCOM console won't connect since the root management server crashed",
+        "event 21006 on agents",
+        "21015",
+        "21019",
+        "we lost the RMS and have no encryption key backup",
+        "agents failed over to the other management server",
+    ],
+)
+def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
+    assert main(["triage", ticket, "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert ranked and ranked[0]["tree"] == "rms-failover"
