@@ -377,3 +377,19 @@ def test_every_bundle_has_a_readme():
     for case in cases:
         readme = (case / "README.md").read_text()
         assert "cannot answer" in readme and "Expected end" in readme
+
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        "We added the branch server to the replica list but the older posts never showed up there",
+        "New Exchange 2003 server does not show all public folders, new folders do appear",
+        "Public folder replication stopped a day after we added replicas of many folders",
+        "Application log keeps showing event 3016, Type: 0x8, nothing comes back",
+        "0x80000004",
+    ],
+)
+def test_ticket_text_finds_the_tree(capsys, ticket):
+    assert main(["triage", "--json", ticket]) == 0
+    ranking = json.loads(capsys.readouterr().out)
+    assert ranking and ranking[0]["tree"] == "pf-backfill"
