@@ -76,3 +76,14 @@ def test_show_holds_every_node_in_reading_order():
     for needle in ("Which site code?", "Why: A server that is off", "looks for `DOOR JAMMED`", "unjam /site:{site_code}",
                    "Computed `left`", "Continue in `other`", "**CAUTION:** Mind your fingers."):
         assert needle in text
+
+
+def test_show_prints_doubled_braces_single_and_keeps_placeholders():
+    from dataclasses import replace
+
+    tree = door_tree()
+    runbook = tree.nodes["rb-power"]
+    step = replace(runbook.steps[0], commands=("wmic path x where id='{{0000-21}}' on {site_code}",))
+    nodes = dict(tree.nodes, **{"rb-power": replace(runbook, steps=(step,))})
+    text = tree_markdown(replace(tree, nodes=nodes))
+    assert "wmic path x where id='{0000-21}' on {site_code}" in text

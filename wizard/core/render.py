@@ -362,7 +362,14 @@ def tree_dict(tree: Tree) -> dict[str, Any]:
 
 
 def tree_markdown(tree: Tree) -> str:
-    """The whole tree as one document a trainer can print or a reviewer can read top to bottom."""
+    """The whole tree as one document a trainer can print or a reviewer can read top to bottom.
+
+    Placeholders stay as `{name}`; braces the author doubled to mean a literal brace print single.
+    """
+    return _tree_markdown(tree).replace("{{", "{").replace("}}", "}")
+
+
+def _tree_markdown(tree: Tree) -> str:
     out = [
         f"# {tree.title}",
         "",
