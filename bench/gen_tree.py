@@ -2,8 +2,8 @@
 
 The mix follows the shipped trees: questions (some capturing numbers), evidence checks with literal, regex,
 event and file signatures, runbooks with several steps and a compute, and the odd link to another tree. Every
-node is reachable and every walk ends in a runbook or a link, so a correct linter reports nothing but the
-unknown link targets (which only check_links would see).
+node is reachable and every walk ends in a runbook or a link (back to the tree's own start), so a correct
+linter reports nothing.
 
     python bench/gen_tree.py 10000 > /tmp/big.yaml
 """
@@ -150,7 +150,7 @@ def generate(count: int, seed: int = 7) -> str:
                 ]
             out.append(f"    escalate: {_scalar(_sentence(rng, 15))}")
         else:
-            out += ["    tree: mini", f"    why: {_scalar(_sentence(rng, 12))}"]
+            out += ["    tree: synthetic", f"    node: {ids[0]}", f"    why: {_scalar(_sentence(rng, 12))}"]
     return "\n".join(out) + "\n"
 
 

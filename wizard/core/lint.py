@@ -27,6 +27,13 @@ class _Reporter:
         self.file = tree.path or tree.loc.file
         self.locator = locator or Locator(self.file)
         self.problems: list[Diagnostic] = []
+        self.regex_verdicts: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
+
+    def regex(self, pattern: str) -> tuple[str, str, str, tuple[str, ...]]:
+        found = self.regex_verdicts.get(pattern)
+        if found is None:
+            found = self.regex_verdicts[pattern] = regex_verdict(pattern)
+        return found
 
     def add(self, code: str, path: str, fallback: Loc, message: str, hint: str = "", *,
             at_key: bool = False) -> None:
@@ -53,7 +60,7 @@ def lint_tree(tree: Tree, locator: Locator | None = None, *, broken: Collection[
     known = set(tree.nodes) | set(broken)
     _check_references(tree, known, report)
     _check_graph(tree, set(broken), report)
-    declared = declared_names(tree)
+    declared = declared_names(tree, report.regex_verdicts)
     for node in tree.nodes.values():
         base = f"nodes.{node.id}"
         if isinstance(node, (Question, Check)):
@@ -322,7 +329,6 @@ def _check_signatures(node: Check, base: str, report: _Reporter) -> None:
                        "'ignore_case' only applies to literal and regex signatures", "remove ignore_case")
 
 
-@lru_cache(maxsize=4096)
 def regex_verdict(pattern: str) -> tuple[str, str, str, tuple[str, ...]]:
     """(code or '', message, hint, named groups) for one pattern, checked against RE2."""
     import re2
@@ -345,13 +351,14 @@ def regex_verdict(pattern: str) -> tuple[str, str, str, tuple[str, ...]]:
 
 
 def _check_regex(pattern: str, path: str, fallback: Loc, report: _Reporter) -> None:
-    code, message, hint, _groups = regex_verdict(pattern)
+    code, message, hint, _groups = report.regex(pattern)
     if code:
         report.add(code, path, fallback, message, hint)
 
 
-def declared_names(tree: Tree) -> set[str]:
+def declared_names(tree: Tree, verdicts: dict[str, tuple] | None = None) -> set[str]:
     """Names a placeholder may use: capture names, regex named groups, count_as names and compute names."""
+    verdicts = {} if verdicts is None else verdicts
     names: set[str] = set()
     for node in tree.nodes.values():
         if isinstance(node, (Question, Check)) and node.capture is not None and node.capture.name:
@@ -361,7 +368,10 @@ def declared_names(tree: Tree) -> set[str]:
                 if signature.count_as:
                     names.add(signature.count_as)
                 if signature.regex:
-                    names.update(regex_verdict(signature.regex)[3])
+                    found = verdicts.get(signature.regex)
+                    if found is None:
+                        found = verdicts[signature.regex] = regex_verdict(signature.regex)
+                    names.update(found[3])
         elif isinstance(node, Runbook):
             names.update(c.name for c in node.compute if c.name)
     return names
@@ -479,7 +489,8 @@ def _check_computes(node: Runbook, base: str, declared: set[str], report: _Repor
             else:
                 report.add("WZ407", path, compute.loc,
                            f"'{name}' is not captured, matched by a regex group, counted or computed in this tree",
-                           _hint(name, (declared - runbook_computes) | earlier))
+                           _hint(name, (declared - runbook_computes) | earlier)
+                           or "capture it in a question first, or compute it earlier in this runbook")
         if compute.name:
             earlier.add(compute.name)
 
@@ -554,8 +565,8 @@ def _check_placeholders(tree: Tree, declared: set[str], report: _Reporter) -> No
             if name not in declared:
                 report.add("WZ400", path, loc,
                            f"placeholder {{{name}}} is not filled by any capture, regex group, count_as or "
-                           f"compute in this tree", _hint(name, declared) or f"write {{{{{name}}}}} for literal "
-                           f"braces")
+                           f"compute in this tree", _hint(name, declared)
+                           or f"capture it in a question of this tree, or write {{{{{name}}}}} for literal braces")
         if stray:
             offset = stray[0]
             shown = text[max(0, offset - 15):offset + 15].replace("\n", " ")

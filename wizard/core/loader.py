@@ -42,7 +42,7 @@ from wizard.core.model import (
 from wizard.core.yamlsafe import Located, Locations, Locator, parse_bytes
 
 # Bump when the located form or the way it is produced changes, so old cache files are ignored.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _CACHE_MAGIC = b"WZLOC"
 _CACHE_HEADER = struct.Struct("<5sHBBQ32s32s")
 
@@ -196,16 +196,12 @@ def _cached_parse(raw: bytes, digest: str) -> tuple[Located, Locations | Callabl
 
 def _read_cache(cache_file: Path, digest: str) -> tuple[Located, Callable[[], Locations]] | None:
     try:
-        blob = cache_file.read_bytes()
-    except OSError:
-        return None
-    try:
-        magic, version, major, minor, main_size, main_sum, scalar_sum = _CACHE_HEADER.unpack_from(blob)
-        if (magic, version, major, minor) != (_CACHE_MAGIC, CACHE_FORMAT, *sys.version_info[:2]):
-            return None
-        view = memoryview(blob)
-        main = view[_CACHE_HEADER.size:_CACHE_HEADER.size + main_size]
-        scalars = view[_CACHE_HEADER.size + main_size:]
+        with open(cache_file, "rb") as handle:
+            header = handle.read(_CACHE_HEADER.size)
+            magic, version, major, minor, main_size, main_sum, scalar_sum = _CACHE_HEADER.unpack(header)
+            if (magic, version, major, minor) != (_CACHE_MAGIC, CACHE_FORMAT, *sys.version_info[:2]):
+                return None
+            main = handle.read(main_size)
         if len(main) != main_size or hashlib.sha256(main).digest() != main_sum:
             return None
         stored_digest, data, locs, problems, suppressed, fatal = marshal.loads(main)
@@ -213,13 +209,18 @@ def _read_cache(cache_file: Path, digest: str) -> tuple[Located, Callable[[], Lo
             return None
         located = Located(data=data, locs=locs, problems=[tuple(p) for p in problems],
                           suppressed=set(suppressed), fatal=bool(fatal))
-    except Exception:  # a damaged cache file is only a miss
+    except Exception:  # a missing or damaged cache file is only a miss
         return None
+    offset = _CACHE_HEADER.size + main_size
 
     def load_scalars() -> Locations:
+        """Read the single-value locations only when a problem has to be pointed at."""
         try:
-            if hashlib.sha256(scalars).digest() == scalar_sum:
-                found = marshal.loads(scalars)
+            with open(cache_file, "rb") as handle:
+                handle.seek(offset)
+                blob = handle.read()
+            if hashlib.sha256(blob).digest() == scalar_sum:
+                found = marshal.loads(blob)
                 if isinstance(found, dict):
                     return found
         except Exception:
@@ -344,7 +345,9 @@ class _Builder:
     def loc(self, path: str, at_key: bool = False) -> Loc:
         found = self.locator.locs.get(path)
         if found is not None:
-            return Loc(self.file, found[0], found[1]) if at_key else Loc(self.file, found[2], found[3])
+            if at_key:
+                return Loc(self.file, found >> 68, (found >> 48) & 0xFFFFF)
+            return Loc(self.file, (found >> 20) & 0xFFFFFFF, found & 0xFFFFF)
         where = self.locator.key(path) if at_key else self.locator.value(path)
         line, col = where or (1, 1)
         return Loc(self.file, line, col)
@@ -358,6 +361,8 @@ class _Builder:
             hint = "put the value in quotes to make it text"
         elif expected == "text" and value is None:
             hint = "write a value after the colon, or remove the field"
+        elif expected == "a whole number" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            hint = "remove the quotes around the number"
         elif expected == "a list" and not isinstance(value, (dict, list)):
             hint = "write it as a list: '- item' lines or [item, ...]"
         self.report("WZ204" if shape else "WZ203", path, f"expected {expected}, found {describe_value(value)}",

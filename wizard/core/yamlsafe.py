@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import Any
@@ -29,10 +30,22 @@ except AttributeError:  # PyYAML built without libyaml
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 
+_COL_MAX = (1 << 20) - 1
+_intern = sys.intern
+
 # (code, severity, line, col, path, message, hint); kept as tuples so the located form caches as plain data.
 Problem = tuple[str, str, int, int, str, str, str]
-# path -> (key line, key col, value line, value col), all 1-based; a list item's key is its own start.
-Locations = dict[str, tuple[int, int, int, int]]
+# path -> where its key and its value start, packed in one int (see pack_loc); a list item's key is the item.
+Locations = dict[str, int]
+
+
+def pack_loc(key_line: int, key_col: int, value_line: int, value_col: int) -> int:
+    """Four 1-based positions in one int: lines take 28 bits, columns 20 (longer columns are clamped)."""
+    return (((key_line << 20) | min(key_col, _COL_MAX)) << 48) | (value_line << 20) | min(value_col, _COL_MAX)
+
+
+def unpack_loc(packed: int) -> tuple[int, int, int, int]:
+    return (packed >> 68, (packed >> 48) & _COL_MAX, (packed >> 20) & 0xFFFFFFF, packed & _COL_MAX)
 
 
 @dataclass
@@ -176,6 +189,8 @@ def _build(loader: StrictLoader, out: Located) -> None:
             mark = event.start_mark
             line = mark.line + 1
             col = mark.column + 1
+            if col > _COL_MAX:
+                col = _COL_MAX
             if event.anchor is not None or (event.tag is not None and event.tag != "!"):
                 _report_marks(event, out, line, col, _path_here(stack))
             text = event.value
@@ -185,31 +200,31 @@ def _build(loader: StrictLoader, out: Located) -> None:
                 value = text
             if not stack:
                 root = value
-                locs[""] = (line, col, line, col)
+                locs[""] = ((line << 20 | col) << 48) | (line << 20 | col)
                 continue
             frame = stack[-1]
             path = frame[1]
             if frame[2]:
                 key = frame[3]
                 if key is _NO_KEY:
+                    text = _intern(text)
                     if text in frame[0]:
                         _report_duplicate(out, locs, slocs, path, text, line, col)
                         frame[3] = _BAD_KEY
                     else:
                         frame[3] = text
-                    frame[4] = line
-                    frame[5] = col
+                    frame[4] = (line << 20 | col) << 48
                     continue
                 frame[3] = _NO_KEY
                 if key is _BAD_KEY:
                     continue
                 frame[0][key] = value
                 if path is not None:
-                    slocs[f"{path}.{key}" if path else key] = (frame[4], frame[5], line, col)
+                    slocs[f"{path}.{key}" if path else key] = frame[4] | (line << 20 | col)
             else:
                 items = frame[0]
                 if path is not None:
-                    slocs[f"{path}[{len(items)}]"] = (line, col, line, col)
+                    slocs[f"{path}[{len(items)}]"] = ((line << 20 | col) << 48) | (line << 20 | col)
                 items.append(value)
             continue
 
@@ -221,14 +236,16 @@ def _build(loader: StrictLoader, out: Located) -> None:
             mark = event.start_mark
             line = mark.line + 1
             col = mark.column + 1
+            if col > _COL_MAX:
+                col = _COL_MAX
             is_mapping = cls is _MappingStartEvent
             if event.anchor is not None or (event.tag is not None and event.tag != "!"):
                 _report_marks(event, out, line, col, _path_here(stack))
             container: Any = {} if is_mapping else []
             if not stack:
                 root = container
-                stack.append([container, "", is_mapping, _NO_KEY, 0, 0])
-                locs[""] = (line, col, line, col)
+                stack.append([container, "", is_mapping, _NO_KEY, 0])
+                locs[""] = ((line << 20 | col) << 48) | (line << 20 | col)
                 continue
             parent = stack[-1]
             if parent[2] and parent[3] is _NO_KEY:
@@ -248,12 +265,12 @@ def _build(loader: StrictLoader, out: Located) -> None:
                     parent[0][key] = attached
                     path = None if parent_path is None else (f"{parent_path}.{key}" if parent_path else key)
                 if path is not None:
-                    locs[path] = (parent[4], parent[5], line, col)
+                    locs[path] = parent[4] | (line << 20 | col)
             else:
                 path = None if parent_path is None else f"{parent_path}[{len(parent[0])}]"
                 parent[0].append(attached)
                 if path is not None:
-                    locs[path] = (line, col, line, col)
+                    locs[path] = ((line << 20 | col) << 48) | (line << 20 | col)
             if too_deep:
                 out.add("WZ107", line, col, path or _path_here(stack),
                         f"nesting deeper than {MAX_DEPTH} levels", "a tree needs only a few levels; check the indentation")
@@ -261,12 +278,12 @@ def _build(loader: StrictLoader, out: Located) -> None:
                     out.suppressed.add(path)
                 skip_depth, skip_as_key = 1, False
                 continue
-            stack.append([container, path, is_mapping, _NO_KEY, line, col])
+            stack.append([container, path, is_mapping, _NO_KEY, 0])
             continue
 
         if cls is _AliasEvent:
             mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
+            line, col = mark.line + 1, min(mark.column + 1, _COL_MAX)
             out.add("WZ104", line, col, _path_here(stack), f"alias '*{event.anchor}' is not allowed in a tree",
                     "write the value out in full; trees do not share values")
             if not stack:
@@ -275,7 +292,7 @@ def _build(loader: StrictLoader, out: Located) -> None:
             if frame[2]:
                 if frame[3] is _NO_KEY:
                     frame[3] = _BAD_KEY
-                    frame[4], frame[5] = line, col
+                    frame[4] = (line << 20 | col) << 48
                     continue
                 key = frame[3]
                 frame[3] = _NO_KEY
@@ -284,12 +301,12 @@ def _build(loader: StrictLoader, out: Located) -> None:
                 frame[0][key] = None
                 if frame[1] is not None:
                     child = _join(frame[1], key)
-                    slocs[child] = (frame[4], frame[5], line, col)
+                    slocs[child] = frame[4] | (line << 20 | col)
                     out.suppressed.add(child)
             else:
                 if frame[1] is not None:
                     child = f"{frame[1]}[{len(frame[0])}]"
-                    slocs[child] = (line, col, line, col)
+                    slocs[child] = ((line << 20 | col) << 48) | (line << 20 | col)
                     out.suppressed.add(child)
                 frame[0].append(None)
             continue
@@ -327,7 +344,7 @@ def _report_duplicate(out: Located, locs: Locations, slocs: Locations, path: str
                       col: int) -> None:
     child = _join(path, key) if path is not None else key
     first = locs.get(child) or slocs.get(child) if path is not None else None
-    where = f" (first at line {first[0]})" if first else ""
+    where = f" (first at line {first >> 68})" if first else ""
     if path == "nodes":
         message = f"node id '{key}' is defined twice{where}"
         hint = "rename one of the nodes; the second definition is ignored"
@@ -460,7 +477,7 @@ class Locator:
             self._scalars = self._scalars()
         return self._scalars
 
-    def _find(self, path: str) -> tuple[int, int, int, int] | None:
+    def _find(self, path: str) -> int | None:
         locs = self.locs
         while True:
             found = locs.get(path)
@@ -472,8 +489,8 @@ class Locator:
 
     def value(self, path: str) -> tuple[int, int] | None:
         found = self._find(path)
-        return (found[2], found[3]) if found else None
+        return ((found >> 20) & 0xFFFFFFF, found & _COL_MAX) if found is not None else None
 
     def key(self, path: str) -> tuple[int, int] | None:
         found = self._find(path)
-        return (found[0], found[1]) if found else None
+        return (found >> 68, (found >> 48) & _COL_MAX) if found is not None else None
