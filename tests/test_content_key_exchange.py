@@ -164,3 +164,19 @@ def test_bundle_without_key_errors_leads_to_the_sender_address(capsys):
     assert proposed[("key-exchange", "c-despool-key-errors")] == "no-key-errors"
     assert proposed[("key-exchange", "c-sender-errors")] == "cannot-connect"
     assert result["values"]["child_server"] == "DAL-CM01"
+
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        "new secondary site installed ok but the primary rejects everything it sends",
+        "despool.log on the primary: Cannot find valid public key for key exchange instruction coming from site DAL",
+        "SMS_DESPOOLER raised status message 4405",
+        "despoolr.box receive folder on the primary is full of .ins files",
+        "how do I run preinst keyforparent",
+    ],
+)
+def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
+    assert main(["triage", ticket, "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert ranked and ranked[0]["tree"] == "key-exchange"

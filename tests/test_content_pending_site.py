@@ -103,3 +103,17 @@ def test_bundle_with_key_refusals_ends_in_the_manual_key_exchange(capsys):
 def test_reinstalled_bundle_finds_the_leftover_removal(capsys):
     result = walk_json(capsys, "dal-reinstalled-still-pending", *FIRST_ANSWERS, "--answer", "q-reinstalled=reinstalled")
     assert (result["status"], result["node"]) == ("runbook", "rb-stale-delsite")
+
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        "secondary site stuck in pending after the upgrade",
+        "site DAL shows pending in the console and never goes active",
+        "secondary installed fine but the primary still shows it pending",
+    ],
+)
+def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
+    assert main(["triage", ticket, "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert ranked and ranked[0]["tree"] == "pending-site"

@@ -101,3 +101,18 @@ def test_bundle_reaches_the_up_address_runbook(capsys):
     assert result["path"][0]["proposed"] == "cannot-connect"
     assert [c["value"] for c in result["computed"]] == ["34"]
     assert "DFW - <primary site name> > HOU - <secondary site name> > Site Settings > Addresses" in result["steps"][0]["console"]
+
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        WONT_TRY,
+        "primary cannot send packages to the new secondary site",
+        "the secondary has no address back to the primary",
+        "sender.log: Attempt to connect failed, Could not establish connection",
+    ],
+)
+def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
+    assert main(["triage", ticket, "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert ranked and ranked[0]["tree"] == "sender-address"
