@@ -57,7 +57,7 @@ async def test_a_scan_proposes_an_answer_and_an_override_is_recorded():
         assert answers.get_option_at_index(answers.highlighted).id == "key-missing"
         assert "◆ proposed" in option_texts(answers)[answers.highlighted]
         summary = str(screen.query_one("#ev-summary").visual)
-        assert "Found 3 matches in 2 files" in summary
+        assert "Found 2 matches in 1 file" in summary
         assert "◆ Proposed: The parent cannot find the secondary site's public key" in summary
         assert "because: The parent has no public key for a site that sends it instructions." in summary
         hits = option_texts(screen.query_one("#ev-hits", OptionList))
@@ -90,7 +90,6 @@ async def test_confirming_the_proposal_shows_in_the_runbook():
         assert isinstance(app.screen, RunbookScreen)
         text = screen_text(app)
         assert "Despooler log: The parent cannot find the secondary site's public key  (◆ proposed by the evidence)" in text
-        assert "(2 waiting in the receive inbox)" in text
         assert "Minutes before the despooler stops retrying: 25 minutes" in text
 
 
@@ -122,13 +121,12 @@ async def start_at_check_then_override_to_runbook(pilot, quiet_log: Path) -> Non
 
 
 @pilot_test
-async def test_evidence_without_the_files_a_check_reads_proposes_nothing(tmp_path: Path):
-    unrelated = tmp_path / "notes.txt"
-    unrelated.write_text("nothing to see\n", encoding="utf-8")
+async def test_a_folder_without_the_files_a_check_reads_proposes_nothing(tmp_path: Path):
+    (tmp_path / "notes.txt").write_text("nothing to see\n", encoding="utf-8")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await to_despool_check(pilot)
-        await scan_path(pilot, unrelated)
+        await scan_path(pilot, tmp_path)
         summary = str(app.screen.query_one("#ev-summary").visual)
         assert "No proposal: the evidence holds none of despool.lo?" in summary
         assert not any("◆ proposed" in t for t in option_texts(app.screen.query_one("#ev-answers", OptionList)))
@@ -175,11 +173,9 @@ HOSTILE_LINES = [
 
 @pilot_test
 async def test_log_text_full_of_markup_and_escapes_is_shown_as_written(tmp_path: Path):
-    bundle = tmp_path / "hostile"
-    receive = bundle / "inboxes" / "despoolr.box" / "receive"
-    receive.mkdir(parents=True)
+    bundle = tmp_path / "[@click=app.quit]hostile\x1b[2J"
+    bundle.mkdir()
     (bundle / "despool.log").write_text("\r\n".join(HOSTILE_LINES) + "\r\n", encoding="utf-8")
-    (receive / "[@click=app.quit]a.ins").write_text("x", encoding="utf-8")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await to_despool_check(pilot)
@@ -190,7 +186,7 @@ async def test_log_text_full_of_markup_and_escapes_is_shown_as_written(tmp_path:
         assert "[@click=app.quit]Cannot find a public key" in joined
         assert "[/usr/bin [b]bold" in joined
         assert "[link=file:///etc/passwd]x[/link]" in joined
-        assert "[@click=app.quit]a.ins" in joined
+        assert "[@click=app.quit]hostile/despool.log:1" in joined
         assert not any(ch in joined for ch in "\x1b\x07\x08\x0b\x9b")
         assert "retitled" not in joined
         # Clicking every hit must not run the action the text spells out.

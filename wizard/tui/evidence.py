@@ -390,17 +390,21 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             box.highlighted = 0
 
     def _show_check_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
-        from wizard.core.evidence import propose
+        from wizard.core.evidence import from_named_file, propose
         from wizard.core.walk import check_is_covered, evidence_names
 
         session, check = self.session, self.check
         assert session is not None and check is not None
-        mine = [h for h in hits if h.tree == session.tree_id and h.node == check.id]
+        by_hand = bool(self.scanned_paths) and all(
+            Path(p).is_file() and Path(p).suffix.lower() != ".zip" for p in self.scanned_paths
+        )
+        globs = () if by_hand else check.evidence.files
+        mine = [h for h in hits if h.tree == session.tree_id and h.node == check.id and from_named_file(h, globs)]
         self.mine = mine
-        covered = bool(mine) or bool(self.scanned_text) or (
+        covered = bool(mine) or bool(self.scanned_text) or by_hand or (
             readable and check_is_covered(check, evidence_names(self.scanned_paths), False)
         )
-        self.proposal = propose(check, mine) if covered else None
+        self.proposal = propose(check, mine, session.tree_id, any_file=by_hand) if covered else None
         proposed = self.proposal.choice if self.proposal is not None else None
         lines: list[Content] = []
         if mine:
