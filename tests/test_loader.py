@@ -83,3 +83,88 @@ def test_check_links_names_unknown_trees_with_a_hint():
     assert {p.code for p in problems} == {"WZ306"}
     assert {p.path for p in problems} == {"nodes.l-address.tree", "nodes.r-exchange-keys.next[0].tree"}
     assert all("mini-linkd" in p.hint for p in problems)
+
+
+def _cache_files(tmp_path):
+    return sorted((tmp_path / "cache").rglob("*.bin"))
+
+
+def test_second_load_comes_from_the_cache(tmp_path, monkeypatch):
+    import wizard.core.loader as loader
+
+    first = load_tree(GOOD / "mini.yaml")
+    assert len(_cache_files(tmp_path)) == 1
+
+    def refuse(raw):
+        raise AssertionError("parsed again despite the cache")
+
+    monkeypatch.setattr(loader, "parse_bytes", refuse)
+    second = load_tree(GOOD / "mini.yaml")
+    assert second.tree == first.tree and second.problems == first.problems
+
+
+def test_no_cache_setting_bypasses_the_cache(tmp_path, monkeypatch):
+    import wizard.core.loader as loader
+
+    monkeypatch.setenv("WIZARD_NO_CACHE", "1")
+    parsed = []
+    real = loader.parse_bytes
+    monkeypatch.setattr(loader, "parse_bytes", lambda raw: parsed.append(1) or real(raw))
+    load_tree(GOOD / "mini.yaml")
+    load_tree(GOOD / "mini.yaml")
+    assert parsed == [1, 1]
+    assert _cache_files(tmp_path) == []
+
+
+def test_damaged_cache_files_are_ignored(tmp_path):
+    expected = load_tree(GOOD / "mini.yaml")
+    (cache_file,) = _cache_files(tmp_path)
+    blob = cache_file.read_bytes()
+    for damaged in (b"", b"junk", blob[:-10], blob[:100] + bytes([blob[100] ^ 0xFF]) + blob[101:],
+                    blob[:5] + b"\x99\x99" + blob[7:]):
+        cache_file.write_bytes(damaged)
+        again = load_tree(GOOD / "mini.yaml")
+        assert again.tree == expected.tree and again.problems == expected.problems
+
+
+def test_problems_from_a_cached_file_point_at_the_same_places(tmp_path):
+    bad = Path(__file__).parent / "fixtures" / "bad" / "several.yaml"
+    cold = load_tree(bad)
+    warm = load_tree(bad)
+    assert len(_cache_files(tmp_path)) == 1
+    assert warm.problems == cold.problems and len(cold.problems) >= 5
+
+
+def test_cache_written_atomically_leaves_no_temporary_files(tmp_path):
+    load_tree(GOOD / "mini.yaml")
+    load_tree(GOOD / "mini-linked.yaml")
+    leftovers = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name.startswith(".tmp-")]
+    assert leftovers == [] and len(_cache_files(tmp_path)) == 2
+
+
+def test_unwritable_cache_folder_still_loads(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("WIZARD_CACHE_DIR", str(blocker))
+    assert load_tree(GOOD / "mini.yaml").ok
+
+
+def test_same_text_under_another_name_reports_that_name(tmp_path):
+    text = (Path(__file__).parent / "fixtures" / "bad" / "WZ301.yaml").read_text(encoding="utf-8")
+    first = load_text(text, "one.yaml")
+    second = load_text(text, "two.yaml")
+    assert {p.file for p in first.problems} == {"one.yaml"}
+    assert {p.file for p in second.problems} == {"two.yaml"}
+    assert second.tree.path == "two.yaml"
+
+
+def test_wrong_types_in_string_fields_suggest_quotes():
+    text = (GOOD / "mini.yaml").read_text(encoding="utf-8").replace("title: Secure exchange", "title: 2003")
+    (problem,) = load_text(text).problems
+    assert (problem.code, problem.path) == ("WZ203", "nodes.q-secure.title")
+    assert "quotes" in problem.hint
+
+
+def test_load_text_accepts_bytes():
+    result = load_text((GOOD / "mini-linked.yaml").read_bytes(), "linked.yaml")
+    assert result.ok and result.tree.id == "mini-linked"

@@ -386,6 +386,31 @@ _NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 
+_BRACKET = re.compile(r"[\[\]{}]")
+# libyaml slows down with the square of flow nesting ([[[...), so hopeless depths are refused before parsing.
+FLOW_DEPTH_LIMIT = 1000
+
+
+def _flow_too_deep(text: str, out: Located) -> bool:
+    """Report, without parsing, brackets opened far deeper than any tree needs (quotes are not considered)."""
+    if text.count("[") + text.count("{") <= FLOW_DEPTH_LIMIT:
+        return False
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > FLOW_DEPTH_LIMIT:
+                start = match.start()
+                line = text.count("\n", 0, start) + 1
+                col = start - (text.rfind("\n", 0, start) + 1) + 1
+                out.add("WZ107", line, col, "", f"brackets nested more than {FLOW_DEPTH_LIMIT} deep",
+                        "a tree needs only a few levels; check for unclosed [ or {")
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
 def decode(raw: bytes, out: Located) -> str | None:
     """The text of a file, or None after reporting why it is not text."""
     encoding = "utf-8"
@@ -418,6 +443,9 @@ def parse_text(text: str) -> Located:
         what = "NUL byte" if bad.group() == "\x00" else f"control character U+{ord(bad.group()):04X}"
         out.add("WZ105", line, col, "", f"the file is not text: {what}{extra}",
                 "a tree is a UTF-8 text file; check that the right file was given")
+        out.fatal = True
+        return out
+    if _flow_too_deep(text, out):
         out.fatal = True
         return out
     tab_lines: set[int] = set()
