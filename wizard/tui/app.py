@@ -22,6 +22,7 @@ from wizard.core.session import AnswerError, Session, SessionFileError, load, sa
 from wizard.core.session import data_dir as default_data_dir
 from wizard.tui.commands import WizardCommands
 from wizard.tui.home import HomeScreen
+from wizard.tui.widgets import CommandBlock
 
 if TYPE_CHECKING:
     from wizard.tui.evidence import ScanMemory
@@ -240,6 +241,10 @@ class WizardApp(App[None]):
         path = self.exports_dir / f"{session.tree_id}-{session.id}-commands.txt"
         write_atomic(path, "\n".join(lines).rstrip() + "\n")
         return path
+
+    def on_command_block_copied(self, event: CommandBlock.Copied) -> None:
+        hint = " If your terminal does not pass it on, press s on the runbook to save every command to a file."
+        self.notify("Sent to the clipboard." + hint, title="Copied", markup=False)
 
     # ------------------------------------------------------------------ help
 

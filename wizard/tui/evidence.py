@@ -177,7 +177,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
                 yield Static(id="ev-summary")
                 yield OptionList(id="ev-hits")
                 yield OptionList(id="ev-answers")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _heading(self) -> Content:
         if self.check is None or self.session is None:
@@ -197,6 +197,10 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         )
 
     def on_mount(self) -> None:
+        if self.session is not None:
+            self.sub_title = clean(self.session.tree.title, one_line=True)
+        else:
+            self.sub_title = "Scan evidence"
         self.query_one("#ev-path", PathInput).border_title = "File, folder or .zip"
         paste = self.query_one("#ev-paste", TextArea)
         paste.border_title = "…or paste text here (log lines, a dir listing, events)"

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from wizard.core.session import list_sessions
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.modals import describe_saved
-from wizard.tui.safe import clean, join, plain
+from wizard.tui.safe import clean, join, plain, shorten
 
 RECENT_SESSIONS = 3
 TOP_MATCHES = 6
@@ -52,7 +52,7 @@ class HomeScreen(Screen):
         yield box
         yield OptionList(id="home-list")
         yield Static(id="home-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#triage", Input).border_title = "Describe the problem"
@@ -107,6 +107,7 @@ class HomeScreen(Screen):
         matches = rank(text, list(catalog))[:TOP_MATCHES]
         if not matches:
             return [heading("No diagnosis matches those words; try others, or pick one below")]
+        width = max(self.app.size.width - 12, 30)
         options = [heading(f"Best matches for what you typed ({len(matches)})")]
         for match in matches:
             tree = catalog.trees.get(match.tree)
@@ -114,7 +115,7 @@ class HomeScreen(Screen):
                 continue
             options.append(
                 Option(
-                    join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (clean(match.why, one_line=True)[:72], "italic")),
+                    join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (shorten(clean(match.why), width), "italic")),
                     id=f"match:{match.tree}:{match.node}",
                 )
             )
@@ -131,7 +132,8 @@ class HomeScreen(Screen):
             tree_id = rest.split(":", 1)[0]
             tree = catalog.trees.get(tree_id)
             if tree is not None:
-                detail.update(join((tree.product, "dim"), "\n", tree.summary, ("\nEnter starts this diagnosis.", "dim")))
+                room = max(self.app.size.width - 6, 30) * 2
+                detail.update(join((tree.product, "dim"), "\n", shorten(clean(tree.summary), room)))
                 return
         if kind == "resume":
             detail.update(plain("Enter carries this walk on from the step where it stopped; every answer is kept."))

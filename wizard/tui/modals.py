@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.core.session import SessionInfo, list_sessions
@@ -153,14 +153,17 @@ class ResumeScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+FORMATS = (("md", "Markdown (.md), for a ticket or an e-mail"), ("json", "JSON (.json), for a script"))
+
+
 class ExportScreen(ModalScreen[Path | None]):
     """Write the walk to a Markdown or JSON file; the full path is shown before and after."""
 
     BINDINGS = [Binding("escape", "close", "Cancel", id="export-cancel")]
     HELP_TITLE = "Export"
     HELP = (
-        "Choose Markdown (for a ticket or an e-mail) or JSON (for a script), check the file name, "
-        "then press [b]Enter[/] in the path box or the Save button. The file is written whole or not at all."
+        "Pick Markdown (for a ticket or an e-mail) or JSON (for a script) with the arrow keys, check the file "
+        "name, then press [b]Enter[/] in the path box or the Save button. The file is written whole or not at all."
     )
 
     def __init__(self, fmt: str = "md") -> None:
@@ -170,11 +173,11 @@ class ExportScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(Content("Export the walk").stylize("bold"), classes="dialog-title")
-            with RadioSet(id="export-format"):
-                yield RadioButton("Markdown (.md), for a ticket", value=self.fmt == "md", id="fmt-md")
-                yield RadioButton("JSON (.json), for a script", value=self.fmt == "json", id="fmt-json")
-            yield Label("Save to:")
+            formats = OptionList(*self._format_options(), id="export-format")
+            formats.border_title = "Format"
+            yield formats
             box = Input(str(self.app.default_export_path(self.fmt)), id="export-path")
+            box.border_title = "Save to"
             box.cursor_blink = self.app.cursor_blink
             yield box
             yield Static("", id="export-message")
@@ -182,15 +185,32 @@ class ExportScreen(ModalScreen[Path | None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def _format_options(self) -> list[Option]:
+        return [
+            Option(join(("◉ " if fmt == self.fmt else "○ ", "bold"), label), id=fmt) for fmt, label in FORMATS
+        ]
+
     def on_mount(self) -> None:
+        formats = self.query_one("#export-format", OptionList)
+        formats.highlighted = [fmt for fmt, _ in FORMATS].index(self.fmt)
         self.query_one("#export-path", Input).focus()
 
-    @on(RadioSet.Changed)
-    def format_changed(self, event: RadioSet.Changed) -> None:
-        self.fmt = "json" if event.pressed.id == "fmt-json" else "md"
+    @on(OptionList.OptionHighlighted, "#export-format")
+    def format_changed(self, event: OptionList.OptionHighlighted) -> None:
+        fmt = event.option.id or "md"
+        if fmt == self.fmt:
+            return
+        self.fmt = fmt
+        formats = self.query_one("#export-format", OptionList)
+        highlighted = formats.highlighted
+        formats.set_options(self._format_options())
+        formats.highlighted = highlighted
         box = self.query_one("#export-path", Input)
-        current = Path(box.value)
-        box.value = str(current.with_suffix(".json" if self.fmt == "json" else ".md"))
+        box.value = str(Path(box.value).with_suffix(".json" if fmt == "json" else ".md"))
+
+    @on(OptionList.OptionSelected, "#export-format")
+    def format_chosen(self) -> None:
+        self.query_one("#export-path", Input).focus()
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#save")
@@ -211,6 +231,9 @@ class ExportScreen(ModalScreen[Path | None]):
         self.dismiss(written)
 
     @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
     def action_close(self) -> None:
         self.dismiss(None)
 

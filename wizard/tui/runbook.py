@@ -19,7 +19,7 @@ from wizard.core.model import Runbook, choice_of
 from wizard.core.session import Session
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
-from wizard.tui.step import breadcrumb_parts, open_export, walk_commands
+from wizard.tui.step import breadcrumb_parts, evidence_note, open_export, walk_commands
 from wizard.tui.widgets import Breadcrumb, CommandBlock
 
 
@@ -65,7 +65,7 @@ class RunbookScreen(Screen):
         yield Header(icon="≡")
         yield Breadcrumb(id="crumbs")
         yield VerticalScroll(id="runbook")
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         await self._rebuild(self.app.session)
@@ -169,23 +169,10 @@ class RunbookScreen(Screen):
             number += 1
             tree = session.catalog.trees.get(move.tree)
             label = tree.label(move.node) if tree and move.node in tree.nodes else move.node
-            extra = ""
-            if move.overridden:
-                extra = f"  (⚑ evidence proposed: {self._choice_label(session, move.tree, move.node, move.proposed or '')})"
-            elif move.proposed is not None:
-                extra = "  (◆ proposed by the evidence)"
-            lines.append(join(f"{number:>3}. ", label, ": ", (move.label, "bold"), extra))
+            lines.append(join(f"{number:>3}. ", label, ": ", (move.label, "bold"), evidence_note(session, move)))
         return lines if number else []
 
     # ------------------------------------------------------------------ actions
-
-    @on(CommandBlock.Copied)
-    def copied(self, event: CommandBlock.Copied) -> None:
-        self.notify(
-            "Sent to the clipboard. If your terminal does not pass it on, press s to save every command to a file.",
-            title="Copied",
-            markup=False,
-        )
 
     @on(OptionList.OptionSelected, "#rb-next")
     def next_tree(self, event: OptionList.OptionSelected) -> None:

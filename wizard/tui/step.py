@@ -94,6 +94,18 @@ def open_export(screen: Screen, fmt: str) -> None:
     screen.app.push_screen(ExportScreen(fmt), written)
 
 
+def evidence_note(session: Session, move) -> str:
+    """What the evidence had to say about an answer, in words: confirmed, or overruled and what it proposed."""
+    if move.proposed is None:
+        return ""
+    if not move.overridden:
+        return "  (◆ proposed by the evidence)"
+    tree = session.catalog.trees.get(move.tree)
+    node = tree.nodes.get(move.node) if tree else None
+    proposed = choice_of(node, move.proposed) if node is not None else None
+    return f"  (⚑ the evidence proposed: {proposed.label if proposed else move.proposed})"
+
+
 class StepScreen(Screen):
     """Shows `app.session` at a question or check and turns the operator's pick into an answer."""
 
@@ -153,7 +165,7 @@ class StepScreen(Screen):
             choices = OptionList(id="choices")
             choices.border_title = "Your answer"
             yield choices
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._show(self.app.session)
@@ -215,7 +227,7 @@ class StepScreen(Screen):
             return
         tree = session.catalog.trees.get(last.tree)
         picked = choice_of(tree.nodes[last.node], last.choice) if tree and last.node in tree.nodes else None
-        lines = [join(("✓ Answered: ", "bold"), last.label)]
+        lines = [join(("✓ Answered: ", "bold"), last.label, evidence_note(session, last))]
         if picked is not None and picked.note:
             lines.append(join(("✎ Note: ", "bold"), fill(picked.note, session.values)))
         last_box.update(Content("\n").join(lines))

@@ -45,7 +45,7 @@ class TreeMapScreen(Screen):
         yield Static(plain(LEGEND, "dim"), id="map-legend")
         yield OptionList(id="map")
         yield Static(id="map-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         session = self.app.session

@@ -84,18 +84,20 @@ class PathSuggester(Suggester):
         if not value or "\n" in value:
             return None
         expanded = os.path.expanduser(value)
-        folder, _, stem = expanded.rpartition(os.sep)
-        base = Path(folder or (os.sep if expanded.startswith(os.sep) else "."))
+        folder, sep, stem = expanded.rpartition(os.sep)
+        if not stem:
+            return None
+        base = Path(folder or os.sep) if sep else Path(".")
         try:
-            names = sorted(entry.name for entry in os.scandir(base) if entry.name.lower().startswith(stem.lower()))
+            names = sorted(entry.name for entry in os.scandir(base) if entry.name.startswith(stem))
         except OSError:
             return None
-        names = [n for n in names if n != stem] or names
-        if not names or (len(names) == 1 and names[0] == stem and not (base / stem).is_dir()):
+        if not names:
             return None
-        choice = names[0]
+        shared = os.path.commonprefix(names)
+        choice = shared if len(shared) > len(stem) else names[0]
         completed = value[: len(value) - len(stem)] + choice
-        if (base / choice).is_dir() and not completed.endswith(os.sep):
+        if choice in names and (base / choice).is_dir():
             completed += os.sep
         return completed if completed != value else None
 
