@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.core.session import SessionInfo, list_sessions
-from wizard.tui.safe import clean, join, plain
+from wizard.tui.safe import clean, join, plain, shorten
 from wizard.tui.widgets import SafeDirectoryTree
 
 
@@ -96,10 +96,9 @@ def describe_saved(info: SessionInfo, catalog) -> Content:
     return join(
         ("↻ ", "bold"),
         (title, "bold"),
-        "  ",
-        (f"{info.steps} answer{'s' if info.steps != 1 else ''} · {friendly_time(info.updated)}", "dim"),
         "\n    ",
-        (clean(where, one_line=True)[:70], "italic"),
+        (shorten(clean(where), 40), "italic"),
+        (f" · {info.steps} answer{'s' if info.steps != 1 else ''} · {friendly_time(info.updated)}", "dim"),
     )
 
 

@@ -36,7 +36,7 @@ class RunbookScreen(Screen):
         Binding("s", "save_commands", "Save commands", id="save-commands", tooltip="All commands in one text file"),
         Binding("f2", "map", "Map", id="map", tooltip="The whole tree and your path"),
         Binding("f4", "back", "Back", id="back", tooltip="Undo the last answer"),
-        Binding("f5", "restart", "Restart", id="restart", tooltip="Start this walk over (asks first)"),
+        Binding("f5", "restart", "Restart", id="restart", show=False, tooltip="Start this walk over (asks first)"),
         Binding("escape", "home", "Home", id="home", tooltip="Back to the home screen; the walk stays saved"),
         Binding("m", "map", "Map", show=False),
         Binding("b", "back", "Back", show=False),

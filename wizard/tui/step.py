@@ -113,7 +113,7 @@ class StepScreen(Screen):
         Binding("f2", "map", "Map", id="map", tooltip="The whole tree, your path, and a jump back to any step"),
         Binding("f3", "evidence", "Evidence", id="evidence", tooltip="Scan a log, folder or pasted text for this step"),
         Binding("f4", "back", "Back", id="back", tooltip="Undo the last answer"),
-        Binding("f5", "restart", "Restart", id="restart", tooltip="Start this walk over (asks first)"),
+        Binding("f5", "restart", "Restart", id="restart", show=False, tooltip="Start this walk over (asks first)"),
         Binding("escape", "home", "Home", id="home", tooltip="Back to the home screen; the walk stays saved"),
         Binding("m", "map", "Map", show=False),
         Binding("b", "back", "Back", show=False),
