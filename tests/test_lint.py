@@ -242,3 +242,17 @@ def test_compute_order_within_a_runbook():
     messages = sorted(p.message for p in result.problems)
     assert [p.code for p in result.problems] == ["WZ407", "WZ407"]
     assert messages == ["'b' is computed later in this runbook", "compute 'b' uses itself"]
+
+
+def test_lint_defers_to_the_evaluator():
+    from wizard.core.expr import MAX_LENGTH
+
+    long_expr = " + ".join(["1"] * MAX_LENGTH)
+    runbook = (
+        "  r:\n    kind: runbook\n    title: R\n    diagnosis: D\n    compute:\n"
+        f"      - {{name: a, expr: '{long_expr}', label: A}}\n"
+        "    steps:\n      - {do: X, runs_on: console, verify: V}\n"
+    )
+    result = load_text(_tree_text(runbook, "      - {id: x, label: X, next: r}\n"))
+    assert [p.code for p in result.problems] == ["WZ406"]
+    assert "evaluator" in result.problems[0].message

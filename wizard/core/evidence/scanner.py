@@ -466,7 +466,10 @@ def _entry_for(path: str, info: os.stat_result) -> FileEntry:
 def _measure(name: str) -> int:
     """Bytes a scan of this path will read, for progress."""
     try:
-        if os.path.isdir(name):
+        info = os.stat(name)
+        if not stat.S_ISDIR(info.st_mode) and not stat.S_ISREG(info.st_mode):
+            return 0
+        if stat.S_ISDIR(info.st_mode):
             total = 0
             for folder, _dirs, files in os.walk(name):
                 for filename in files:
@@ -477,7 +480,7 @@ def _measure(name: str) -> int:
                     except OSError:
                         pass
             return total
-        size = os.path.getsize(name)
+        size = info.st_size
         if zipfile.is_zipfile(name):
             with zipfile.ZipFile(name) as archive:
                 return size + sum(i.file_size for i in archive.infolist())

@@ -1,0 +1,67 @@
+"""`wizard scan` and `wizard triage`: the evidence engine and the triage ranking, printed for a terminal or as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+
+def _trees(catalog: Any) -> list[Any]:
+    trees = getattr(catalog, "trees", {})
+    return list(trees.values()) if isinstance(trees, dict) else list(trees)
+
+
+def cmd_scan(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
+    """Every signature of every tree found in the given paths. Exit 0 found, 1 nothing found, 2 nothing readable."""
+    from wizard.core.evidence import clean, probes_for, scan
+
+    report = scan(list(args.paths), probes_for(_trees(catalog)))
+    for problem in report.problems:
+        print(f"wizard scan: {clean(problem)}", file=err)
+    if getattr(args, "json", False):
+        rows = [{**hit.as_dict(), "text": clean(hit.text)} for hit in report.hits]
+        json.dump(rows, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for hit in report.hits:
+            when = clean(hit.time) or "-"
+            component = clean(hit.component) or "-"
+            print(
+                f"{clean(hit.file)}:{hit.line}  {hit.tree}/{hit.node}  {hit.signature}  {when} {component}  "
+                f"{clean(hit.text)}",
+                file=out,
+            )
+    if report.inputs_readable == 0:
+        if not report.problems:
+            print("wizard scan: nothing readable in the paths given", file=err)
+        return 2
+    if not report.hits:
+        inputs = report.inputs_readable
+        print(f"wizard scan: no known signature found in {inputs} input{'s' if inputs != 1 else ''}", file=err)
+        return 1
+    return 0
+
+
+def cmd_triage(args: Any, catalog: Any, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    """The trees ranked for a symptom, log line, event ID or whole ticket ("-" reads standard input)."""
+    from wizard.core.evidence import clean
+    from wizard.core.triage import rank
+
+    text = stdin.read() if args.text == "-" else args.text
+    if not text or not text.strip():
+        print("wizard triage: nothing to triage; give a symptom, a log line, an event ID or a ticket", file=err)
+        return 2
+    trees = {tree.id: tree for tree in _trees(catalog)}
+    matches = rank(text, trees.values())
+    if getattr(args, "json", False):
+        rows = [{"tree": m.tree, "node": m.node, "score": m.score, "why": m.why} for m in matches]
+        json.dump(rows, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for m in matches:
+            title = clean(trees[m.tree].title)
+            print(f"{m.score:6.2f} {m.tree}  {title}  \u2014 {clean(m.why)}", file=out)
+    if not matches:
+        print("wizard triage: no tree matches that text; try other words, an event ID or a log line", file=err)
+        return 1
+    return 0
