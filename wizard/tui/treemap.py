@@ -14,10 +14,11 @@ from wizard.core.graph import layers
 from wizard.core.model import Check, Question, Tree
 from wizard.core.session import Session
 from wizard.tui.commands import PaletteCommand
-from wizard.tui.safe import clean, join, plain
+from wizard.tui.safe import clean, join, plain, shorten
 
+MAX_INDENT = 12
 KIND_MARK = {"question": "?", "check": "⌕", "runbook": "▣", "link": "↪"}
-LEGEND = "● you are here   ✓ answered   · not visited      ? question  ⌕ evidence  ▣ runbook  ↪ other tree"
+LEGEND = "● here  ✓ answered  · not taken  │  ? question  ⌕ evidence  ▣ runbook  ↪ link"
 
 
 class TreeMapScreen(Screen):
@@ -58,6 +59,7 @@ class TreeMapScreen(Screen):
         box.set_options(options)
         box.highlighted = current
         box.focus()
+        self.call_after_refresh(box.scroll_to_highlight)
         if current is not None:
             self._describe(options[current])
 
@@ -72,12 +74,13 @@ class TreeMapScreen(Screen):
             number += 1
             moved_tree = session.catalog.trees.get(move.tree)
             label = moved_tree.label(move.node) if moved_tree and move.node in moved_tree.nodes else move.node
-            options.append(
-                Option(join(f"{number:>3}. ✓ ", label, " → ", (move.label, "bold")), id=f"move:{index}")
-            )
+            width = max(self.app.size.width - 8, 40)
+            text = shorten(f"{clean(label)} → {clean(move.label)}", width - 8)
+            options.append(Option(join(f"{number:>3}. ✓ ", (text, "")), id=f"move:{index}"))
         options.append(Option(join(("  ● ", "bold"), (tree.label(session.node_id), "bold"), " (you are here)"), id="here"))
         options.append(Option(join(("Whole tree: ", "bold underline"), (tree.title, "bold underline")), disabled=True))
         answered = {m.node: m for m in session.moves if m.tree == tree.id and not m.is_link}
+        width = max(self.app.size.width - 8, 40)
         current: int | None = None
         for depth, row in enumerate(layers(tree)):
             for node_id in row:
@@ -88,9 +91,12 @@ class TreeMapScreen(Screen):
                     mark, style = "✓", "bold"
                 else:
                     mark, style = "·", "dim"
-                text = [("  " * depth, ""), (f"{mark} [{KIND_MARK[node.kind]}] ", "bold"), (tree.label(node_id), style)]
-                if node_id in answered:
-                    text.append((f" → {answered[node_id].label}", "italic"))
+                prefix = " " * min(depth, MAX_INDENT) + f"{mark} [{KIND_MARK[node.kind]}] "
+                room = max(width - len(prefix), 20)
+                label = shorten(clean(tree.label(node_id)), room)
+                text = [(prefix, "bold"), (label, style)]
+                if node_id in answered and room - len(label) > 6:
+                    text.append((" → " + shorten(clean(answered[node_id].label), room - len(label) - 3), "italic"))
                 if node_id == session.node_id:
                     current = len(options)
                 options.append(Option(join(*text), id=f"node:{node_id}"))
@@ -108,8 +114,13 @@ class TreeMapScreen(Screen):
             node = tree.nodes[rest]
             lines = [join((f"[{KIND_MARK[node.kind]}] ", "bold"), (tree.label(rest), "bold"))]
             lines += self._edges(tree, rest)
-            visited = rest in {m.node for m in session.moves if m.tree == tree.id} and rest != session.node_id
-            lines.append(plain("Enter goes back to this step." if visited else "Not on your path.", "dim"))
+            if rest == session.node_id:
+                hint = "You are here. Enter closes the map."
+            elif rest in {m.node for m in session.moves if m.tree == tree.id}:
+                hint = "Enter goes back to this step; its answer and the later ones are forgotten."
+            else:
+                hint = "Not on your path."
+            lines.append(plain(hint, "dim"))
             detail.update(Content("\n").join(lines))
         elif kind == "move":
             detail.update(plain("Enter goes back to this step; its answer and the later ones are forgotten.", "dim"))
