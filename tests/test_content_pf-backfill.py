@@ -212,11 +212,13 @@ def test_timing_captures_are_numbers(tree):
 def test_outstanding_backfill_limit_runbook(tree):
     runbook = tree.nodes["rb-q2-obl"]
     assert "50" in runbook.diagnosis and "grinds to a halt" in runbook.diagnosis
-    limit = steps_with(runbook, "Replication Outstanding Backfill Limit")[0]
-    assert "5000" in limit.do and "floodgates" in limit.do
-    assert "fixing the cause" in limit.caution
-    assert any("Replication Outstanding Backfill Limit" in c and "{lacking_server}" in c for c in limit.commands)
-    assert "Information Store" in limit.console
+    test = steps_with(runbook, "Replication Outstanding Backfill Limit")[0]
+    assert any("Replication Outstanding Backfill Limit" in c and "{lacking_server}" in c and "/d 51" in c
+               for c in test.commands)
+    assert any(c.startswith("reg delete") for c in test.commands)
+    assert "Information Store" in test.console and "five minutes" in test.wait
+    keep = steps_with(runbook, "floodgates")[0]
+    assert "5000" in keep.do and "fixing the cause" in keep.caution
     assert any("Oustanding" in note and note.startswith("Outside the sources:") for note in runbook.learn)
     assert steps_with(runbook, "stuck folders")
 
