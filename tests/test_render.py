@@ -87,3 +87,15 @@ def test_show_prints_doubled_braces_single_and_keeps_placeholders():
     nodes = dict(tree.nodes, **{"rb-power": replace(runbook, steps=(step,))})
     text = tree_markdown(replace(tree, nodes=nodes))
     assert "wmic path x where id='{0000-21}' on {site_code}" in text
+
+
+def test_answers_in_the_path_have_their_placeholders_filled():
+    from dataclasses import replace
+
+    cat = catalog()
+    door = cat.trees["door"]
+    power = door.nodes["q-power"]
+    relabelled = replace(power, choices=(replace(power.choices[0], label="Yes, {site_code} is on"), power.choices[1]))
+    cat.trees["door"] = replace(door, nodes=dict(door.nodes, **{"q-power": relabelled}))
+    session = Session.start(cat, "door").answer(value="S01").answer("yes").answer("jam").answer(value="1")
+    assert runbook_dict(session)["path"][1]["answer"] == "Yes, S01 is on"

@@ -117,7 +117,7 @@ def path_dicts(session: Session) -> list[dict[str, Any]]:
                 "node": move.node,
                 "prompt": fill(prompt, session.values),
                 "choice": move.choice,
-                "answer": move.label,
+                "answer": fill(move.label, session.values),
                 "value": move.value,
                 "proposed": move.proposed,
                 "overridden": move.overridden,
