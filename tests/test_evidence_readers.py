@@ -334,3 +334,26 @@ def test_pasted_event_xml_and_csv_are_recognised():
     assert [h.signature for h in scan_text(xml, [OPSMGR]).hits] == ["21006"]
     csv_text = (SAMPLES / "opsmgr-powershell.csv").read_text()
     assert [h.signature for h in scan_text(csv_text, [OPSMGR]).hits] == ["21006"]
+
+
+def test_binary_event_log_across_tiny_chunks(monkeypatch):
+    import wizard.core.evidence.scanner as scanner
+
+    monkeypatch.setattr(scanner, "SNIFF_SIZE", 16)
+    for size in (7, 13, 64):
+        monkeypatch.setattr(scanner, "CHUNK_SIZE", size)
+        hits = scan([SAMPLES / "exchange.evt"], [probe("q", "3016", event_id=3016), probe("q", "3079", event_id=3079)]).hits
+        assert [(h.line, h.signature) for h in hits] == [(1, "3016"), (2, "3079")], size
+
+
+def test_event_xml_streams_across_chunks(tmp_path, monkeypatch):
+    import wizard.core.evidence.scanner as scanner
+
+    xml = (SAMPLES / "opsmgr-events.xml").read_text()
+    head, rest = xml.split("<Events>", 1)
+    body, tail = rest.rsplit("</Events>", 1)
+    path = tmp_path / "many.xml"
+    path.write_text(head + "<Events>" + body * 400 + "</Events>" + tail)
+    monkeypatch.setattr(scanner, "CHUNK_SIZE", 997)
+    hits = scan([path], [OPSMGR]).hits
+    assert len(hits) == scanner.HIT_CAP and [h.line for h in hits[:3]] == [3, 7, 11]

@@ -265,7 +265,7 @@ def read_evt(chunks: Iterable[bytes], problem: Problem) -> Iterator[Record]:
         while True:
             at = buf.find(_EVT_SIGNATURE, pos + 4)
             if at < 0:
-                pos = max(pos, len(buf) - 3)
+                pos = max(pos, len(buf) - 7)
                 break
             start = at - 4
             length = struct.unpack_from("<I", buf, start)[0]
@@ -282,8 +282,6 @@ def read_evt(chunks: Iterable[bytes], problem: Problem) -> Iterator[Record]:
             yield record
             pos = start + length - 4
         carry = buf[pos:]
-        if len(carry) > 0x10000 * 16:
-            carry = carry[-8:]
 
 
 def _evt_record(raw: bytes) -> Record | None:

@@ -92,8 +92,8 @@ class _FileSink:
         for index in self.saturated:
             probe = self.scan.matcher.probes[index]
             problem(
-                f"{self.file}: signature {probe.tree}/{probe.node}/{probe.signature.id} matched more than "
-                f"{HIT_CAP - 1} records; only the first {HIT_CAP} are listed"
+                f"{self.file}: signature {probe.tree}/{probe.node}/{probe.signature.id} matched {HIT_CAP} records; "
+                "those are listed and the rest of the file was not searched for it"
             )
         if self.controls:
             problem(
