@@ -231,3 +231,21 @@ def test_cancel_stops_early_and_progress_counts_bytes(tmp_path):
     report = scan([tmp_path], [KEY], cancelled=lambda: next(calls) >= 3)
     assert report.cancelled and any("cancelled" in p for p in report.problems)
     assert len(report.hits) < 9
+
+
+@pytest.mark.parametrize("chunk", [4 << 20, 65536, 4099])
+def test_an_overlong_cmtrace_record_is_cut_and_the_records_after_it_keep_their_lines(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(scanner, "CHUNK_SIZE", chunk)
+    tail = '<time="08:00:00.000+000" date="01-02-2008" component="CAS" context="" type="1" thread="1" file="x.cpp:1">'
+    body = ("filler line\r\n" * 200_000).rstrip("\r\n")
+    records = [
+        f"<![LOG[Cannot find valid public key first]LOG]!>{tail}",
+        f"<![LOG[huge record\r\n{body}]LOG]!>{tail}",
+        f"<![LOG[Cannot find valid public key after]LOG]!>{tail}",
+    ]
+    path = tmp_path / "CAS.log"
+    path.write_text("\r\n".join(records) + "\r\n")
+    report = scan([path], [KEY])
+    assert [h.line for h in report.hits] == [1, 200_003]
+    assert report.hits[1].text.endswith("after")
+    one_problem(report, "line 2", "longer than 1 MiB")

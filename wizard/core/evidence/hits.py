@@ -32,7 +32,7 @@ class Hit:
     time: str
     component: str
     text: str
-    captures: dict[str, str] = field(default_factory=dict)
+    captures: dict[str, str] = field(default_factory=dict, hash=False)
     severity: str = ""
     computer: str = ""
 
@@ -51,8 +51,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class ScanReport:
-    hits: list[Hit]
-    problems: list[str]
+    hits: list[Hit] = field(hash=False)
+    problems: list[str] = field(hash=False)
     inputs_readable: int
     bytes_read: int
     cancelled: bool = False
@@ -64,5 +64,5 @@ class Proposal:
 
     choice: str
     signature: str | None
-    hits: list[Hit]
-    captures: dict[str, str]
+    hits: list[Hit] = field(hash=False)
+    captures: dict[str, str] = field(hash=False)
