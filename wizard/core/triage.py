@@ -52,7 +52,7 @@ _STOPWORDS = frozenset(
     such than that the their them then there these they this those through to too under until up us very was we
     were what when where which while who whom why will with would yet you your yours hi hello thanks thank
     regards ticket user users issue issues problem problems help anyone someone something today yesterday
-    morning afternoon seems seem see saw look looks like also our we've i'm it's""".split()
+    morning afternoon seems seem see saw look looks like""".split()
 )
 
 _CONCEPTS: dict[str, tuple[str, ...]] = {
@@ -169,7 +169,7 @@ def analyse(text: str) -> _Terms:
             if len(key) == length and key in _PHRASES:
                 for concept in _PHRASES[key]:
                     add(concept, " ".join(words[i : i + length]))
-        if word in _STOPWORDS or s in _STOPWORDS:
+        if word in _STOPWORDS or s in _STOPWORDS or (len(word) == 1 and word.isalpha()):
             continue
         add(s, word)
         for concept in _SINGLE.get(s, ()):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from wizard.core.evidence.dns import MARKER as DNS_MARKER
 from wizard.core.evidence.dns import DnsCacheReader
 from wizard.core.evidence.events import EventTextBlock, is_event_start
-from wizard.core.evidence.listing import FileEntry, ListingReader
+from wizard.core.evidence.listing import LISTING_MARKERS, FileEntry, ListingReader
 from wizard.core.evidence.logs import parse_cmtrace, parse_line
 from wizard.core.evidence.matcher import Record
 from wizard.core.evidence.text import MAX_RECORD
@@ -24,10 +25,7 @@ _EVENT_MARKERS = re.compile(r"^\s*(Event\[\d+\]:?\s*$|Log Name\s*:|Event Type\s*
 
 def looks_mixed(sample: str) -> bool:
     """Whether a file's first part holds event blocks, a listing or DNS cache output."""
-    from wizard.core.evidence.dns import MARKER
-    from wizard.core.evidence.listing import LISTING_MARKERS
-
-    return bool(_EVENT_MARKERS.search(sample) or LISTING_MARKERS.search(sample) or MARKER.search(sample))
+    return bool(_EVENT_MARKERS.search(sample) or LISTING_MARKERS.search(sample) or DNS_MARKER.search(sample))
 
 
 def read_mixed(lines: Iterable[tuple[int, str]], on_entry: Callable[[FileEntry], None]) -> Iterator[Record]:
