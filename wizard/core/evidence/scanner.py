@@ -326,7 +326,9 @@ class _Scan:
 
     def _match_records(self, records: Iterator[Record], name: str, sink: _FileSink) -> None:
         match = self.matcher.match
-        for record in records:
+        for count, record in enumerate(records, start=1):
+            if count % 4096 == 0:
+                self._check_cancel()
             found = match(record, name, sink.excluded)
             if found:
                 sink.add(found)
@@ -359,8 +361,8 @@ class _Scan:
     ) -> None:
         """Runs a reader that needs a real file, copying a zip member to a temporary file first."""
         if path is not None:
-            self._skip_rest(fh)
             reader(name, path)
+            self._skip_rest(fh)
             return
         spill = tempfile.NamedTemporaryFile(prefix="wizard-", delete=False)  # noqa: SIM115
         try:
