@@ -357,3 +357,31 @@ def test_event_xml_streams_across_chunks(tmp_path, monkeypatch):
     monkeypatch.setattr(scanner, "CHUNK_SIZE", 997)
     hits = scan([path], [OPSMGR]).hits
     assert len(hits) == scanner.HIT_CAP and [h.line for h in hits[:3]] == [3, 7, 11]
+
+
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        (b"\xef\xbb\xbfplain", ("utf-8", 3)),
+        (b"\xff\xfet\x00e\x00", ("utf-16-le", 2)),
+        (b"\xfe\xff\x00t\x00e", ("utf-16-be", 2)),
+        ("Waiting for ready instruction file\r\n".encode("utf-16-le"), ("utf-16-le", 0)),
+        ("Waiting for ready instruction file\r\n".encode("utf-16-be"), ("utf-16-be", 0)),
+        ("Überprüfung".encode("cp1252"), ("utf-8", 0)),
+        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00", ("binary", 0)),
+        (bytes(range(1, 32)) * 10, ("binary", 0)),
+        (b"\x1b[31mred\x1b[0m text with escapes\n", ("utf-8", 0)),
+    ],
+)
+def test_detect_encoding(head, expected):
+    from wizard.core.evidence.text import detect_encoding
+
+    assert detect_encoding(head) == expected
+
+
+def test_utf16_big_endian_without_bom(tmp_path):
+    text = (SAMPLES / "sender-utf8bom.log").read_bytes()[3:].decode("utf-8")
+    path = tmp_path / "sender.log"
+    path.write_bytes(text.encode("utf-16-be"))
+    hits = scan([path], [probe("s", "a", literal="Attempt to connect failed")]).hits
+    assert [h.line for h in hits] == [5]
