@@ -290,8 +290,8 @@ class _Scan:
         chunks = self._text_chunks(fh, head[bom:], transcoder)
         first = next(chunks, b"")
         if not first.strip():
-            rest = next(chunks, b"")
-            if not rest.strip():
+            rest = next(chunks, None)
+            if rest is None:
                 self.problem(f"{name}: empty file" if not first else f"{name}: only blank lines")
                 return
             first += rest
