@@ -129,7 +129,7 @@ class _Scan:
         return ScanReport(self.hits, self.problems, self.readable, self.bytes_read, self.was_cancelled)
 
     def run(self, paths: Sequence[str | os.PathLike[str]]) -> ScanReport:
-        names = [os.fspath(p) for p in paths]
+        names = list(dict.fromkeys(os.fspath(p) for p in paths))
         self.total = sum(_measure(name) for name in names)
         try:
             for name in names:
