@@ -362,3 +362,26 @@ async def test_palette_lists_jumps_and_evidence_only_where_they_apply():
         names = [c.name for c in app.screen.palette_commands()]
         assert "Read the evidence" in names
         assert "Jump to step 1: Secure exchange" in names
+
+
+@pilot_test
+async def test_without_a_catalog_the_trees_are_read_after_the_home_screen_is_up():
+    from tuikit import GOOD
+
+    from wizard.tui.app import create_app
+
+    app = create_app(tree_dirs=[GOOD])
+    app.cursor_blink = False
+    assert not app.catalog_ready
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if app.catalog_ready:
+                break
+        await pilot.pause()
+        assert app.catalog_ready
+        home_list = app.screen.query_one("#home-list", OptionList)
+        assert "tree:mini" in option_ids(home_list)
+        await pilot.press(*"public key")
+        await pilot.pause()
+        assert any(i and i.startswith("match:mini:") for i in option_ids(home_list))

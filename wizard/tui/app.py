@@ -8,24 +8,42 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.theme import Theme
 
-from wizard.core.catalog import Catalog, load_catalog
-from wizard.core.session import AnswerError, Session, SessionFileError, load, save, write_atomic
-from wizard.core.session import data_dir as default_data_dir
 from wizard.tui.commands import WizardCommands
 from wizard.tui.home import HomeScreen
-from wizard.tui.widgets import CommandBlock
 
 if TYPE_CHECKING:
+    from wizard.core.catalog import Catalog
+    from wizard.core.session import Session
     from wizard.tui.evidence import ScanMemory
+
+
+class NoTrees:
+    """Stands in for the catalog until the trees are read, so the first screen needs none of the core."""
+
+    trees: dict = {}
+    notes: list = []
+    errors: list = []
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __contains__(self, tree_id: object) -> bool:
+        return False
+
+    def by_product(self) -> dict:
+        return {}
 
 PLAIN_THEME = Theme(
     name="wizard-plain",
@@ -63,10 +81,17 @@ class WizardApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit; the walk is already saved"),
     ]
 
-    def __init__(self, catalog: Catalog, *, data_dir: Path, tree_dirs: Sequence[str | os.PathLike] = ()) -> None:
+    def __init__(
+        self,
+        catalog: Catalog | None,
+        *,
+        data_dir: Path | None = None,
+        tree_dirs: Sequence[str | os.PathLike] = (),
+    ) -> None:
         super().__init__()
-        self.catalog = catalog
-        self.data_dir = data_dir
+        self.catalog: Catalog | NoTrees = catalog if catalog is not None else NoTrees()
+        self.catalog_ready = catalog is not None
+        self._data_dir = data_dir
         self.tree_dirs = tuple(tree_dirs)
         self.session: Session | None = None
         self.scan_memory: ScanMemory | None = None
@@ -76,9 +101,49 @@ class WizardApp(App[None]):
 
     def on_mount(self) -> None:
         self.register_theme(PLAIN_THEME)
+        self.push_screen(HomeScreen())
+        if not self.catalog_ready:
+            self.call_after_refresh(self._start_loading)
 
-    def get_default_screen(self) -> Screen:
-        return HomeScreen()
+    def _start_loading(self) -> None:
+        """Read the trees once the first screen is up. A daemon thread, so quitting never waits for it."""
+
+        def load() -> None:
+            from wizard.core.catalog import load_catalog
+
+            try:
+                catalog, error = load_catalog(self.tree_dirs), None
+            except Exception as exc:  # a broken tree folder must not take the screen down
+                catalog, error = None, exc
+            try:
+                self.call_from_thread(self._trees_loaded, catalog, error)
+            except RuntimeError:
+                pass
+
+        threading.Thread(target=load, name="wizard-load-trees", daemon=True).start()
+
+    def _trees_loaded(self, catalog: Catalog | None, error: Exception | None) -> None:
+        self.catalog_ready = True
+        if catalog is None:
+            self.notify(f"The trees could not be read: {error}", severity="error", markup=False)
+        else:
+            self.catalog = catalog
+            for note in catalog.notes:
+                self.notify(note, title="Trees", markup=False)
+            for problem in catalog.errors:
+                self.notify(problem.format(), title="Tree not loaded", severity="warning", timeout=15, markup=False)
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_lists()
+
+    @property
+    def data_dir(self) -> Path:
+        """Where sessions and exports go: the folder given, else $WIZARD_DATA_DIR, else the user data folder."""
+        if self._data_dir is None:
+            from wizard.core.session import data_dir
+
+            self._data_dir = data_dir()
+        return self._data_dir
 
     @property
     def exports_dir(self) -> Path:
@@ -87,6 +152,8 @@ class WizardApp(App[None]):
     # ------------------------------------------------------------------ the walk
 
     def begin(self, tree_id: str, node_id: str | None = None, values: dict[str, str] | None = None) -> None:
+        from wizard.core.session import AnswerError, Session
+
         try:
             session = Session.start(self.catalog, tree_id, node_id, values=values)
         except (AnswerError, LookupError) as exc:
@@ -108,11 +175,16 @@ class WizardApp(App[None]):
         elif isinstance(top, (StepScreen, RunbookScreen)):
             self.switch_screen(wanted())
         else:
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
+            self._pop_to_home()
             self.push_screen(wanted())
 
+    def _pop_to_home(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
     def autosave(self) -> None:
+        from wizard.core.session import save
+
         if self.session is None:
             return
         try:
@@ -121,6 +193,8 @@ class WizardApp(App[None]):
             self.notify(f"Could not save the walk: {exc}", title="Not saved", severity="error", markup=False)
 
     def resume(self, path: Path) -> None:
+        from wizard.core.session import SessionFileError, load
+
         try:
             loaded = load(path, self.catalog)
         except SessionFileError as exc:
@@ -131,8 +205,7 @@ class WizardApp(App[None]):
         self.commit(loaded.session)
 
     def go_home(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self._pop_to_home()
         home = self.screen
         if isinstance(home, HomeScreen):
             home.refresh_lists()
@@ -162,6 +235,8 @@ class WizardApp(App[None]):
         )
 
     def jump_to(self, index: int) -> None:
+        from wizard.core.session import AnswerError
+
         if self.session is None:
             return
         try:
@@ -196,6 +271,7 @@ class WizardApp(App[None]):
     def export_session(self, fmt: str, path: Path | None = None) -> Path:
         """Write the walk as Markdown or JSON; return where it went. Raises OSError or ValueError."""
         from wizard.core import render
+        from wizard.core.session import write_atomic
 
         session = self.session
         if session is None:
@@ -226,6 +302,7 @@ class WizardApp(App[None]):
         """Every command of the runbook in order, in a text file for terminals that cannot copy."""
         from wizard.core import render
         from wizard.core.model import Runbook
+        from wizard.core.session import write_atomic
 
         session = self.session
         if session is None or not isinstance(session.node, Runbook):
@@ -242,7 +319,7 @@ class WizardApp(App[None]):
         write_atomic(path, "\n".join(lines).rstrip() + "\n")
         return path
 
-    def on_command_block_copied(self, event: CommandBlock.Copied) -> None:
+    def on_command_block_copied(self) -> None:
         hint = " If your terminal does not pass it on, press s on the runbook to save every command to a file."
         self.notify("Sent to the clipboard." + hint, title="Copied", markup=False)
 
@@ -274,8 +351,6 @@ def create_app(
     data_dir: str | os.PathLike | None = None,
     tree_dirs: Sequence[str | os.PathLike] = (),
 ) -> WizardApp:
-    """Build the app. Without a catalog the shipped trees (plus `tree_dirs` and $WIZARD_TREES) are loaded."""
-    if catalog is None:
-        catalog = load_catalog(tree_dirs)
-    folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    return WizardApp(catalog, data_dir=folder, tree_dirs=tree_dirs)
+    """Build the app. Without a catalog the shipped trees (plus `tree_dirs` and $WIZARD_TREES) are read in the
+    background once the home screen is up."""
+    return WizardApp(catalog, data_dir=Path(data_dir) if data_dir is not None else None, tree_dirs=tree_dirs)

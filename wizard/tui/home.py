@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,13 +14,40 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.core.session import list_sessions
 from wizard.tui.commands import PaletteCommand
-from wizard.tui.modals import describe_saved
 from wizard.tui.safe import clean, join, plain, shorten
+
+if TYPE_CHECKING:
+    from wizard.core.session import SessionInfo
 
 RECENT_SESSIONS = 3
 TOP_MATCHES = 6
+
+
+def describe_saved(info: SessionInfo, catalog) -> Content:
+    """One line for a saved walk: which tree, where it stands, how many answers, when."""
+    tree = catalog.trees.get(info.tree)
+    start = catalog.trees.get(info.start_tree)
+    title = start.title if start else info.start_tree
+    where = info.node
+    if tree is not None and info.node in tree.nodes:
+        node = tree.nodes[info.node]
+        where = ("runbook: " if node.kind == "runbook" else "at: ") + tree.label(info.node)
+    return join(
+        ("↻ ", "bold"),
+        (title, "bold"),
+        "\n    ",
+        (shorten(clean(where), 40), "italic"),
+        (f" · {info.steps} answer{'s' if info.steps != 1 else ''} · {friendly_time(info.updated)}", "dim"),
+    )
+
+
+def friendly_time(stamp: str) -> str:
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return clean(stamp, one_line=True)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def heading(text: str) -> Option:
@@ -80,7 +109,9 @@ class HomeScreen(Screen):
         text = query.strip()
         if text:
             options += self._matches(text)
-        else:
+        elif getattr(self.app, "catalog_ready", True):
+            from wizard.core.session import list_sessions
+
             saved = list_sessions(self.app.data_dir)
             if saved:
                 options.append(heading("Carry on where you stopped"))
@@ -92,6 +123,9 @@ class HomeScreen(Screen):
         options.append(
             Option(join(("⌕ Scan evidence", "bold"), " : a log, folder or .zip points to a diagnosis (F3)"), id="action:scan")
         )
+        if not getattr(self.app, "catalog_ready", True):
+            options.append(heading("Reading the diagnoses…"))
+            return options
         for product, trees in catalog.by_product().items():
             options.append(heading(clean(product, one_line=True)))
             for tree in trees:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from textual import on
@@ -14,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.core.session import SessionInfo, list_sessions
-from wizard.tui.safe import clean, join, plain, shorten
-from wizard.tui.widgets import SafeDirectoryTree
+from wizard.core.session import list_sessions
+from wizard.tui.home import describe_saved
+from wizard.tui.safe import join, plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -82,32 +81,6 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def describe_saved(info: SessionInfo, catalog) -> Content:
-    """One line for a saved walk: which tree, where it stands, how many answers, when."""
-    tree = catalog.trees.get(info.tree)
-    start = catalog.trees.get(info.start_tree)
-    title = start.title if start else info.start_tree
-    where = info.node
-    if tree is not None and info.node in tree.nodes:
-        node = tree.nodes[info.node]
-        where = ("runbook: " if node.kind == "runbook" else "at: ") + tree.label(info.node)
-    return join(
-        ("↻ ", "bold"),
-        (title, "bold"),
-        "\n    ",
-        (shorten(clean(where), 40), "italic"),
-        (f" · {info.steps} answer{'s' if info.steps != 1 else ''} · {friendly_time(info.updated)}", "dim"),
-    )
-
-
-def friendly_time(stamp: str) -> str:
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return clean(stamp, one_line=True)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class ResumeScreen(ModalScreen[Path | None]):
@@ -255,21 +228,21 @@ class BrowseScreen(ModalScreen[Path | None]):
         self.start = start
 
     def compose(self) -> ComposeResult:
+        from wizard.tui.widgets import SafeDirectoryTree
+
         with Vertical(classes="dialog tall"):
             yield Static(join(("Pick a file or folder under ", "bold"), (str(self.start), "bold")), classes="dialog-title")
             yield SafeDirectoryTree(self.start, id="browse-tree")
             yield Static(Content("Enter picks a file · u uses the highlighted folder · Esc cancels").stylize("dim"))
 
     def on_mount(self) -> None:
-        self.query_one(SafeDirectoryTree).focus()
+        self.query_one("#browse-tree").focus()
 
-    @on(SafeDirectoryTree.FileSelected)
-    def file_chosen(self, event: SafeDirectoryTree.FileSelected) -> None:
+    def on_directory_tree_file_selected(self, event) -> None:
         self.dismiss(Path(event.path))
 
     def action_use_folder(self) -> None:
-        tree = self.query_one(SafeDirectoryTree)
-        node = tree.cursor_node
+        node = self.query_one("#browse-tree").cursor_node
         if node is None or node.data is None:
             self.dismiss(self.start)
             return
