@@ -379,6 +379,9 @@ def declared_names(tree: Tree, verdicts: dict[str, tuple] | None = None) -> set[
 
 # ---------------------------------------------------------------------------------------------------------
 # Compute expressions
+#
+# The walk below gives each kind of mistake its own code and hint; the evaluator in wizard.core.expr then has
+# the last word, so an expression lint accepts always runs.
 
 class ExprProblem(Exception):
     def __init__(self, code: str, message: str, hint: str = "") -> None:
@@ -445,19 +448,19 @@ def _describe_syntax(item: ast.AST) -> str:
 
 
 @lru_cache(maxsize=1)
-def _external_parse_expr():
-    """The expression parser of wizard.core.expr, once that module exists; None until then."""
+def _evaluator_names_in():
+    """The evaluator's own parser (wizard.core.expr.names_in), so lint never accepts what it would refuse."""
     try:
-        from wizard.core.expr import ExprError, parse_expr
+        from wizard.core.expr import ExprError, names_in
     except ImportError:
         return None
-    return parse_expr, ExprError
+    return names_in, ExprError
 
 
 def _check_computes(node: Runbook, base: str, declared: set[str], report: _Reporter) -> None:
     runbook_computes = {c.name for c in node.compute}
     earlier: set[str] = set()
-    external = _external_parse_expr()
+    evaluator = _evaluator_names_in()
     for index, compute in enumerate(node.compute):
         path = f"{base}.compute[{index}].expr"
         if not compute.expr.strip():
@@ -466,10 +469,10 @@ def _check_computes(node: Runbook, base: str, declared: set[str], report: _Repor
             continue
         try:
             names = expr_names(compute.expr)
-            if external is not None:
-                parse_expr, expr_error = external
+            if evaluator is not None:
+                names_in, expr_error = evaluator
                 try:
-                    parse_expr(compute.expr)
+                    names |= names_in(compute.expr)
                 except expr_error as exc:
                     raise ExprProblem("WZ406", f"compute expression is rejected by the evaluator: {exc}") from None
         except ExprProblem as problem:
