@@ -143,6 +143,10 @@ class RunbookScreen(Screen):
                 widgets.append(following)
         if node.escalate:
             widgets.append(Static(label_line("⇪", "ESCALATE", render.fill(node.escalate, values)), id="rb-escalate"))
+        notes = [render.fill(note, values) for note in node.learn]
+        if notes:
+            lines = [plain("Notes", "bold underline")] + [join("• ", note) for note in notes]
+            widgets.append(Static(Content("\n").join(lines), id="rb-notes"))
         path = self._path_lines(session)
         if path:
             widgets.append(Static(Content("\n").join(path), id="rb-path"))
