@@ -38,3 +38,61 @@ def test_each_tree_has_a_practice_case_with_a_readme(tree_id):
     assert cases, f"no sample bundle for {tree_id}"
     for case in cases:
         assert (case / "README.md").is_file(), f"{case} has no README.md"
+
+
+def _paths_to_runbooks(tree):
+    """For every runbook, the first path from the start found breadth first: [(node, choice id or None)]."""
+    from collections import deque
+
+    from wizard.core.model import Runbook
+
+    routes = {tree.start: []}
+    queue = deque([tree.start])
+    while queue:
+        node_id = queue.popleft()
+        node = tree.nodes[node_id]
+        steps = [(c.id, c.next) for c in getattr(node, "choices", ())]
+        capture = getattr(node, "capture", None)
+        if capture is not None and capture.next:
+            steps.append((None, capture.next))
+        for choice, target in steps:
+            if target not in routes:
+                routes[target] = routes[node_id] + [(node_id, choice)]
+                queue.append(target)
+    return {n: r for n, r in routes.items() if isinstance(tree.nodes[n], Runbook)}
+
+
+def _sample_value(capture):
+    import re2
+
+    for candidate in (capture.example, "1", "S01", "server01", "10"):
+        if candidate and (not capture.pattern or re2.fullmatch(capture.pattern, candidate)):
+            return candidate
+    raise AssertionError(f"no sample value fits capture {capture.name} ({capture.pattern})")
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_runbook_is_reached_by_a_walk(path: Path, monkeypatch):
+    """Walks the tree headless to each of its runbooks, answering the questions on the way."""
+    from wizard.core.model import Runbook
+    from wizard.core.render import runbook_markdown
+    from wizard.core.walk import walk
+
+    monkeypatch.delenv("WIZARD_TREES", raising=False)
+    catalog = load_catalog()
+    tree = catalog.get(load_tree(path).tree.id)
+    routes = _paths_to_runbooks(tree)
+    runbooks = {n for n, node in tree.nodes.items() if isinstance(node, Runbook)}
+    assert set(routes) == runbooks
+    for runbook, route in routes.items():
+        answers = {f"{tree.id}:{node}": choice for node, choice in route if choice is not None}
+        values = {}
+        for node_id, _ in route:
+            capture = getattr(tree.nodes[node_id], "capture", None)
+            if capture is not None:
+                values[capture.name] = _sample_value(capture)
+        outcome = walk(catalog, tree.id, answers=answers, values=values)
+        assert outcome.status == "runbook", f"{runbook}: stopped at {outcome.session.node_id}"
+        assert (outcome.session.tree_id, outcome.session.node_id) == (tree.id, runbook)
+        text = runbook_markdown(outcome.session)
+        assert text.count("\n### ") == len(tree.nodes[runbook].steps)
