@@ -28,6 +28,7 @@ class _Reporter:
         self.locator = locator or Locator(self.file)
         self.problems: list[Diagnostic] = []
         self.regex_verdicts: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
+        self.expr_verdicts: dict[str, set[str] | ExprProblem] = {}
 
     def regex(self, pattern: str) -> tuple[str, str, str, tuple[str, ...]]:
         found = self.regex_verdicts.get(pattern)
@@ -457,6 +458,21 @@ def _evaluator_names_in():
     return names_in, ExprError
 
 
+def _expr_verdict(text: str, evaluator) -> set[str] | ExprProblem:
+    """The names ``text`` uses, or the problem with it."""
+    try:
+        names = expr_names(text)
+        if evaluator is not None:
+            names_in, expr_error = evaluator
+            try:
+                names |= names_in(text)
+            except expr_error as exc:
+                raise ExprProblem("WZ406", f"compute expression is rejected by the evaluator: {exc}") from None
+    except ExprProblem as problem:
+        return problem
+    return names
+
+
 def _check_computes(node: Runbook, base: str, declared: set[str], report: _Reporter) -> None:
     runbook_computes = {c.name for c in node.compute}
     earlier: set[str] = set()
@@ -467,20 +483,15 @@ def _check_computes(node: Runbook, base: str, declared: set[str], report: _Repor
             if compute.name:
                 earlier.add(compute.name)
             continue
-        try:
-            names = expr_names(compute.expr)
-            if evaluator is not None:
-                names_in, expr_error = evaluator
-                try:
-                    names |= names_in(compute.expr)
-                except expr_error as exc:
-                    raise ExprProblem("WZ406", f"compute expression is rejected by the evaluator: {exc}") from None
-        except ExprProblem as problem:
-            report.add(problem.code, path, compute.loc, problem.message, problem.hint)
+        verdict = report.expr_verdicts.get(compute.expr)
+        if verdict is None:
+            verdict = report.expr_verdicts[compute.expr] = _expr_verdict(compute.expr, evaluator)
+        if isinstance(verdict, ExprProblem):
+            report.add(verdict.code, path, compute.loc, verdict.message, verdict.hint)
             if compute.name:
                 earlier.add(compute.name)
             continue
-        for name in sorted(names):
+        for name in sorted(verdict):
             if name in earlier or (name in declared and name not in runbook_computes):
                 continue
             if name == compute.name:

@@ -461,8 +461,9 @@ class _Builder:
                 self.wrong(item_path, item, f"a mapping ({what})", container_expected=True)
         return out
 
-    def check_pattern(self, path: str, value: str, ok: bool, what: str, pattern: str) -> None:
+    def check_pattern(self, path: str, value: str, ok: Any, what: str, pattern: str, field: str = "") -> None:
         if value and not ok:
+            path = f"{path}.{field}" if field else path
             suggestion = _suggest_id(value, "_" if pattern == NAME_PATTERN else "-")
             hint = f"for example '{suggestion}'" if suggestion and suggestion != value else ""
             self.report("WZ205", path, f"{what} '{value}' does not match {pattern}", hint)
@@ -559,9 +560,9 @@ class _Builder:
         if kind == "link":
             self.fields(data, path, LINK_FIELDS, LINK_REQUIRED, "a link")
             target = self.text(data, path, "tree")
-            self.check_pattern(f"{path}.tree", target, _is_id(target), "tree id", ID_PATTERN)
+            self.check_pattern(path, target, _is_id(target), "tree id", ID_PATTERN, "tree")
             target_node = self.text(data, path, "node")
-            self.check_pattern(f"{path}.node", target_node, _is_id(target_node), "node id", ID_PATTERN)
+            self.check_pattern(path, target_node, _is_id(target_node), "node id", ID_PATTERN, "node")
             return Link(id=node_id, tree=target, why=self.text(data, path, "why"), node=target_node,
                         title=title, learn=learn, loc=loc)
         is_check = kind == "check"
@@ -592,16 +593,22 @@ class _Builder:
                      **common)
 
     def choice(self, path: str, data: dict) -> Choice:
+        get = data.get
+        choice_id, label, target, note = get("id"), get("label"), get("next"), get("note", "")
+        if (choice_id.__class__ is str and label.__class__ is str and target.__class__ is str
+                and note.__class__ is str and (len(data) == 3 or (len(data) == 4 and "note" in data))
+                and _is_choice_id(choice_id)):
+            return Choice(id=choice_id, label=label, next=target, note=note, loc=self.loc(path))
         self.fields(data, path, CHOICE_FIELDS, CHOICE_REQUIRED, "a choice")
         choice_id = self.text(data, path, "id")
-        self.check_pattern(f"{path}.id", choice_id, _is_choice_id(choice_id), "choice id", CHOICE_ID_PATTERN)
+        self.check_pattern(path, choice_id, _is_choice_id(choice_id), "choice id", CHOICE_ID_PATTERN, "id")
         return Choice(id=choice_id, label=self.text(data, path, "label"), next=self.text(data, path, "next"),
                       note=self.text(data, path, "note"), loc=self.loc(path))
 
     def capture(self, path: str, data: dict) -> Capture:
         self.fields(data, path, CAPTURE_FIELDS, CAPTURE_REQUIRED, "a capture")
         name = self.text(data, path, "name")
-        self.check_pattern(f"{path}.name", name, _is_name(name), "capture name", NAME_PATTERN)
+        self.check_pattern(path, name, _is_name(name), "capture name", NAME_PATTERN, "name")
         kind = self.text(data, path, "type") or "text"
         if kind not in CAPTURE_TYPES:
             self.report("WZ206", f"{path}.type", f"unknown capture type '{kind}'",
@@ -623,10 +630,10 @@ class _Builder:
     def signature(self, path: str, data: dict) -> Signature:
         self.fields(data, path, SIGNATURE_FIELDS, SIGNATURE_REQUIRED, "a signature")
         signature_id = self.text(data, path, "id")
-        self.check_pattern(f"{path}.id", signature_id, _is_choice_id(signature_id), "signature id",
-                           CHOICE_ID_PATTERN)
+        self.check_pattern(path, signature_id, _is_choice_id(signature_id), "signature id", CHOICE_ID_PATTERN,
+                           "id")
         count_as = self.text(data, path, "count_as")
-        self.check_pattern(f"{path}.count_as", count_as, _is_name(count_as), "count_as name", NAME_PATTERN)
+        self.check_pattern(path, count_as, _is_name(count_as), "count_as name", NAME_PATTERN, "count_as")
         return Signature(
             id=signature_id,
             means=self.text(data, path, "means"),
@@ -652,7 +659,7 @@ class _Builder:
     def compute(self, path: str, data: dict) -> Compute:
         self.fields(data, path, COMPUTE_FIELDS, COMPUTE_REQUIRED, "a compute")
         name = self.text(data, path, "name")
-        self.check_pattern(f"{path}.name", name, _is_name(name), "compute name", NAME_PATTERN)
+        self.check_pattern(path, name, _is_name(name), "compute name", NAME_PATTERN, "name")
         expr = data.get("expr")
         if type(expr) in (int, float):  # a constant written as a bare number is still a valid expression
             expr_text = str(expr)
@@ -664,7 +671,7 @@ class _Builder:
     def next_tree(self, path: str, data: dict) -> NextTree:
         self.fields(data, path, NEXT_FIELDS, NEXT_REQUIRED, "a next tree")
         target = self.text(data, path, "tree")
-        self.check_pattern(f"{path}.tree", target, _is_id(target), "tree id", ID_PATTERN)
+        self.check_pattern(path, target, _is_id(target), "tree id", ID_PATTERN, "tree")
         return NextTree(tree=target, why=self.text(data, path, "why"), loc=self.loc(path))
 
 
