@@ -168,3 +168,21 @@ def test_wrong_types_in_string_fields_suggest_quotes():
 def test_load_text_accepts_bytes():
     result = load_text((GOOD / "mini-linked.yaml").read_bytes(), "linked.yaml")
     assert result.ok and result.tree.id == "mini-linked"
+
+
+def test_cache_keeps_a_bounded_number_of_files(tmp_path, monkeypatch):
+    import wizard.core.loader as loader
+
+    monkeypatch.setattr(loader, "CACHE_KEEP", 3)
+    text = (GOOD / "mini-linked.yaml").read_text(encoding="utf-8")
+    for number in range(6):
+        load_text(text + f"# edit {number}\n", "linked.yaml")
+    assert len(_cache_files(tmp_path)) == 3
+
+
+def test_special_files_are_read_only_up_to_the_limit(monkeypatch):
+    import wizard.core.yamlsafe as yamlsafe
+
+    monkeypatch.setattr(yamlsafe, "MAX_BYTES", 1000)
+    result = load_tree("/dev/zero")
+    assert [p.code for p in result.problems] == ["WZ106"]

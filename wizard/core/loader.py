@@ -39,6 +39,7 @@ from wizard.core.model import (
     Tree,
     Triage,
 )
+from wizard.core import yamlsafe
 from wizard.core.yamlsafe import Located, Locations, Locator, parse_bytes
 
 # Bump when the located form or the way it is produced changes, so old cache files are ignored.
@@ -69,7 +70,8 @@ def load_tree(path: str | os.PathLike[str], *, lint: bool = True) -> LoadResult:
     """Read, check and build the tree in ``path``; with ``lint`` the graph and content checks run too."""
     file = os.fspath(path)
     try:
-        raw = Path(file).read_bytes()
+        with open(file, "rb") as handle:
+            raw = handle.read(yamlsafe.MAX_BYTES + 1)  # never more, whatever the path turns out to be
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         problem = Diagnostic("WZ100", "error", file, 1, 1, "", f"cannot read the file: {reason}",
@@ -179,6 +181,26 @@ def _cache_dir() -> Path | None:
     return Path(base) / f"located-v{CACHE_FORMAT}"
 
 
+CACHE_KEEP = 256
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Keep the cache to the CACHE_KEEP most recently written files; every edit of a tree adds one."""
+    try:
+        entries = [(entry.stat().st_mtime, entry.path) for entry in os.scandir(folder) if entry.name.endswith(".bin")]
+    except OSError:
+        return
+    if len(entries) <= CACHE_KEEP:
+        return
+    entries.sort()
+    for _mtime, name in entries[:len(entries) - CACHE_KEEP]:
+        if name != str(keep):
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
+
+
 def _cached_parse(raw: bytes, digest: str) -> tuple[Located, Locations | Callable[[], Locations]]:
     """The located form of ``raw`` and its scalar locations (a loader function when they come from cache)."""
     folder = _cache_dir()
@@ -248,6 +270,7 @@ def _write_cache(folder: Path, cache_file: Path, digest: str, located: Located) 
                 handle.write(main)
                 handle.write(scalars)
             os.replace(tmp_name, cache_file)
+            _prune(folder, keep=cache_file)
         except BaseException:
             try:
                 os.unlink(tmp_name)
