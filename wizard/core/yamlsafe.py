@@ -1,7 +1,8 @@
 """Strict, located YAML reading for tree files.
 
 The parser's event stream is turned into plain data (dict, list, str, int, float, bool, None) with an explicit
-stack, so no input depth can exhaust Python's recursion, and every mapping key and value is recorded with its
+stack, so no input depth can exhaust Python's recursion (PyYAML's composer recurses once per level, and its C
+version crashes the interpreter on a deep enough ``[[[[``), and every mapping key and value is recorded with its
 line and column under a field path such as ``nodes.q-ping.choices[1].next``. Duplicate keys, anchors, aliases,
 tags, tabs in indentation, control characters and undecodable bytes are reported, never raised.
 
@@ -14,8 +15,8 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -110,29 +111,26 @@ def _reader_error_position(exc: yaml.YAMLError) -> tuple[int, int]:
     return 1, 1
 
 
-_PLAIN_SPECIAL_START = frozenset("-+.0123456789~nNtTfF")
-_PLAIN_SPECIAL_START_OR_EMPTY = _PLAIN_SPECIAL_START | {""}
+_WORD_START = frozenset(("", "~", "n", "N", "t", "T", "f", "F"))
+_PLAIN_SPECIAL_START_OR_EMPTY = frozenset("-+.0123456789") | _WORD_START
 _INT_DEC = re.compile(r"[-+]?[0-9]+\Z")
 _INT_OCT = re.compile(r"0o[0-7]+\Z")
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_TRUES = frozenset(("true", "True", "TRUE"))
-_FALSES = frozenset(("false", "False", "FALSE"))
+_WORDS: dict[str, Any] = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+}
+_NUMBER_START = frozenset("-+.0123456789")
 
 
 def resolve_plain(text: str) -> Any:
     """The value of an untagged plain scalar under the YAML 1.2 core schema."""
-    if text and text[0] not in _PLAIN_SPECIAL_START:
-        return text
-    if text in _NULLS:
-        return None
-    if text in _TRUES:
-        return True
-    if text in _FALSES:
-        return False
+    first = text[:1]
+    if first not in _NUMBER_START:
+        return _WORDS.get(text, text) if first in _WORD_START else text
     if _INT_DEC.match(text):
         return int(text)
     if _INT_OCT.match(text):
@@ -168,7 +166,7 @@ def _build(loader: StrictLoader, out: Located) -> None:
     check_event = loader.check_event
     documents = 0
     root: Any = None
-    # frame: [container, path or None (discarded), is_mapping, pending key, key line, key col]
+    # frame: [container, path or None (value discarded), is_mapping, pending key, packed key position]
     stack: list[list[Any]] = []
     skip_depth = 0
     skip_as_key = False
