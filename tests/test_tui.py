@@ -252,8 +252,11 @@ async def test_export_markdown_and_json_say_where_they_wrote():
         assert f"✔ EXPORTED: {written}" in screen_text(app)
         assert any(str(written) in str(n.message) for n in app._notifications)
 
-        app.screen.action_export("json")
+        await pilot.press("e")
         await pilot.pause()
+        await pilot.press("down")  # the other format: JSON
+        await pilot.pause()
+        assert app.screen.query_one("#export-path", Input).value.endswith(".json")
         await pilot.press("enter")
         await pilot.pause()
         data = json.loads((app.exports_dir / f"mini-{app.session.id}.json").read_text(encoding="utf-8"))

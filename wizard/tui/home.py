@@ -141,7 +141,7 @@ class HomeScreen(Screen):
         matches = rank(text, list(catalog))[:TOP_MATCHES]
         if not matches:
             return [heading("No diagnosis matches those words; try others, or pick one below")]
-        width = max(self.app.size.width - 12, 30)
+        width = max(self.app.size.width - 16, 30)
         options = [heading(f"Best matches for what you typed ({len(matches)})")]
         for match in matches:
             tree = catalog.trees.get(match.tree)

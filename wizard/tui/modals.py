@@ -131,7 +131,10 @@ FORMATS = (("md", "Markdown (.md), for a ticket or an e-mail"), ("json", "JSON (
 class ExportScreen(ModalScreen[Path | None]):
     """Write the walk to a Markdown or JSON file; the full path is shown before and after."""
 
-    BINDINGS = [Binding("escape", "close", "Cancel", id="export-cancel")]
+    BINDINGS = [
+        Binding("escape", "close", "Cancel", id="export-cancel"),
+        Binding("up,down", "other_format", "Other format", id="export-format", tooltip="Markdown or JSON"),
+    ]
     HELP_TITLE = "Export"
     HELP = (
         "Pick Markdown (for a ticket or an e-mail) or JSON (for a script) with the arrow keys, check the file "
@@ -179,6 +182,10 @@ class ExportScreen(ModalScreen[Path | None]):
         formats.highlighted = highlighted
         box = self.query_one("#export-path", Input)
         box.value = str(Path(box.value).with_suffix(".json" if fmt == "json" else ".md"))
+
+    def action_other_format(self) -> None:
+        formats = self.query_one("#export-format", OptionList)
+        formats.highlighted = 1 - (formats.highlighted or 0)
 
     @on(OptionList.OptionSelected, "#export-format")
     def format_chosen(self) -> None:
