@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.core import yamlsafe
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.lint_codes import closest, severity_of
 from wizard.core.model import (
@@ -39,10 +40,9 @@ from wizard.core.model import (
     Tree,
     Triage,
 )
-from wizard.core import yamlsafe
 from wizard.core.yamlsafe import Located, Locations, Locator, parse_bytes
 
-# Bump when the located form or the way it is produced changes, so old cache files are ignored.
+# Bump when the located form or the way yamlsafe produces it changes, so old cache files are ignored.
 CACHE_FORMAT = 2
 _CACHE_MAGIC = b"WZLOC"
 _CACHE_HEADER = struct.Struct("<5sHBBQ32s32s")
@@ -122,7 +122,7 @@ def _load_unguarded(raw: bytes, file: str, lint: bool) -> LoadResult:
             remember_locations(tree, locator)
         problems.sort(key=_order)
         return LoadResult(tree, tuple(problems))
-    except (Exception, RecursionError) as exc:  # the loader must answer, whatever the input
+    except Exception as exc:  # the loader must answer, whatever the input
         problem = Diagnostic("WZ100", "error", file, 1, 1, "",
                              f"internal error while loading: {exc.__class__.__name__}: {exc}",
                              "please report this file")
