@@ -388,3 +388,15 @@ async def test_without_a_catalog_the_trees_are_read_after_the_home_screen_is_up(
         await pilot.press(*"public key")
         await pilot.pause()
         assert any(i and i.startswith("match:mini:") for i in option_ids(home_list))
+
+
+@pilot_test
+async def test_ctrl_q_quits_from_any_screen():
+    for keys in ((), ("f1",), ("f3",)):
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*keys)
+            await pilot.pause()
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert not app.is_running

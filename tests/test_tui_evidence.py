@@ -359,3 +359,33 @@ async def test_triage_box_takes_markup_as_plain_words():
         await pilot.pause()
         assert app.is_running
         assert app.screen.query_one("#triage", Input).value == "[@click=app.quit] [b]x[/b] [/usr/bin"
+
+
+@pilot_test
+async def test_typed_values_shown_in_titles_and_commands_stay_text(tmp_path: Path):
+    tree = (TUI.parent / "good" / "mini-linked.yaml").read_text(encoding="utf-8")
+    tree = tree.replace("pattern: '[A-Z0-9]{3}'", "pattern: '.+'").replace(
+        "runs_on: console", "runs_on: 'console of {site_code}'"
+    )
+    folder = tmp_path / "trees"
+    folder.mkdir()
+    (folder / "mini-linked.yaml").write_text(tree, encoding="utf-8")
+    from wizard.core.catalog import load_catalog
+
+    catalog = load_catalog([folder], include_shipped=False, use_env=False)
+    assert not catalog.errors, catalog.errors
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        app.begin("mini-linked")
+        await pilot.pause()
+        await pilot.press(*"[@click=app.quit]X", "enter")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.session.at_runbook
+        step = app.screen.query(".step").first()
+        await pilot.click(step, offset=(10, 0))
+        await pilot.pause()
+        assert app.is_running
+        assert "console of [@click=app.quit]X" in str(step._border_title)
+        assert "[@click=app.quit]X" in screen_text(app)

@@ -121,7 +121,7 @@ class HomeScreen(Screen):
                     options.append(Option(Content(f"  … all {len(saved)} saved walks (F2)"), id="action:resume"))
         options.append(heading("Start from evidence"))
         options.append(
-            Option(join(("⌕ Scan evidence", "bold"), " : a log, folder or .zip points to a diagnosis (F3)"), id="action:scan")
+            Option(join(("⌕ Scan evidence", "bold"), ": a log, folder or .zip points to a diagnosis (F3)"), id="action:scan")
         )
         if not getattr(self.app, "catalog_ready", True):
             options.append(heading("Reading the diagnoses…"))

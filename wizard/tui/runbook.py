@@ -129,7 +129,7 @@ class RunbookScreen(Screen):
                 parts.append(Static(label_line("⚠", "CAUTION", render.fill(step.caution, values)), classes="caution"))
             parts.append(Static(label_line("✔", "VERIFY", render.fill(step.verify, values)), classes="step-verify"))
             box = Vertical(*parts, classes="step")
-            box.border_title = f"Step {number} of {total} · runs on: {clean(render.fill(step.runs_on, values), one_line=True)}"
+            box.border_title = plain(f"Step {number} of {total} · runs on: {render.fill(step.runs_on, values)}", one_line=True)
             widgets.append(box)
         if node.next:
             options = [

@@ -255,7 +255,7 @@ class StepScreen(Screen):
                 box.value = ""
             box.validators = [CaptureValidator(needed)]
             box.placeholder = f"for example {needed.example}" if needed.example else needed.label
-            box.border_title = clean(needed.label, one_line=True)
+            box.border_title = plain(needed.label, one_line=True)
             box.remove_class("-invalid")
             hint = "Type it and press Enter." + (" Then choose an answer below." if node.choices else "")
             message.update(plain(hint, "dim"))

@@ -66,7 +66,7 @@ class CommandBlock(Static, can_focus=True):
     def __init__(self, command: str, *, title: str = "command", **kwargs) -> None:
         self.command = clean(command)
         super().__init__(plain(self.command), **kwargs)
-        self.border_title = title
+        self.border_title = plain(title, one_line=True)
         self.border_subtitle = "c copies"
 
     def action_copy(self) -> None:
