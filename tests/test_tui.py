@@ -400,3 +400,66 @@ async def test_ctrl_q_quits_from_any_screen():
             await pilot.press("ctrl+q")
             await pilot.pause()
             assert not app.is_running
+
+
+KILLED_WALK = """
+import asyncio, sys
+from pathlib import Path
+from wizard.core.catalog import load_catalog
+from wizard.tui.app import create_app
+
+catalog = load_catalog([sys.argv[1]], include_shipped=False, use_env=False)
+app = create_app(catalog=catalog)
+
+
+async def walk(pilot):
+    app.begin("mini")
+    await pilot.pause()
+    await pilot.press("1")
+    await pilot.pause()
+    await pilot.press("1")
+    await pilot.pause()
+    Path(sys.argv[2]).write_text(app.session.node_id)
+    await asyncio.sleep(60)
+
+
+app.run(headless=True, auto_pilot=walk)
+"""
+
+
+@pilot_test
+async def test_resume_after_the_process_is_killed(tmp_path: Path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tuikit import GOOD
+
+    marker = tmp_path / "reached"
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WALK, str(GOOD), str(marker)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    try:
+        for _ in range(600):
+            if marker.exists() or child.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert marker.read_text() == "q-retries"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home_list = app.screen.query_one("#home-list", OptionList)
+        assert option_ids(home_list)[home_list.highlighted].startswith("resume:")
+        home_list.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.node_id == "q-retries"
+        assert [m.choice for m in app.session.moves] == ["yes", "key-missing"]
