@@ -17,6 +17,7 @@ FUNCTIONS = {
     "ceil": math.ceil,
     "floor": math.floor,
 }
+ONE_ARGUMENT = {"round", "ceil", "floor"}
 _BINARY = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
@@ -64,6 +65,8 @@ def _validate(node: ast.AST) -> None:
                 raise ExprError(f"function {name} is not allowed (use {', '.join(FUNCTIONS)})")
             if item.keywords or not item.args:
                 raise ExprError(f"{item.func.id}() takes plain arguments")
+            if item.func.id in ONE_ARGUMENT and len(item.args) != 1:
+                raise ExprError(f"{item.func.id}() takes exactly one argument")
             stack.extend(item.args)
         else:
             raise ExprError(f"{type(item).__name__} is not allowed in an expression")

@@ -14,11 +14,11 @@ from functools import lru_cache
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.lint_codes import closest, severity_of
 from wizard.core.model import Check, Link, Loc, Node, Question, Runbook, Tree
+from wizard.core.placeholders import TOKEN as PLACEHOLDER_TOKEN
 from wizard.core.yamlsafe import Locator
 
 EXPR_FUNCTIONS = {"min": (1, None), "max": (1, None), "round": (1, 1), "ceil": (1, 1), "floor": (1, 1)}
 _EXPR_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
-_PLACEHOLDER_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|[{}]")
 _HINT_CANDIDATES_LIMIT = 2000
 
 
@@ -561,7 +561,7 @@ def placeholders(text: str) -> tuple[list[str], list[int]]:
     """The placeholder names in ``text`` and the offsets of stray braces ('{{' and '}}' are literal)."""
     names: list[str] = []
     stray: list[int] = []
-    for match in _PLACEHOLDER_TOKEN.finditer(text):
+    for match in PLACEHOLDER_TOKEN.finditer(text):
         token = match.group()
         if match.group(1) is not None:
             names.append(match.group(1))

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from wizard.core.expr import ExprError, evaluate, format_number
+from wizard.core.placeholders import fill
 from wizard.core.model import Check, Link, Question, Runbook, Step, Tree
 from wizard.core.session import Session
-
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z][a-z0-9_]*)\}")
-
-
-def placeholders(text: str) -> list[str]:
-    return [m.group(1) for m in _PLACEHOLDER.finditer(text) if m.group(1)]
-
-
-def fill(text: str, values: dict[str, str]) -> str:
-    """Replace `{name}` with its value; an unknown one shows as `<name>` so it reads as a blank to fill in."""
-
-    def swap(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
-        name = match.group(1)
-        return values.get(name, f"<{name}>")
-
-    return _PLACEHOLDER.sub(swap, text)
-
 
 @dataclass(frozen=True)
 class ComputedValue:
