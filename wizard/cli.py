@@ -129,13 +129,13 @@ def _tree(args: argparse.Namespace, err: IO[str]):
 
 
 def _open_tui(args: argparse.Namespace, err: IO[str]) -> int:
+    """The app reads the trees itself once its first screen is up, so the wizard paints sooner."""
     try:
         from wizard.tui.app import create_app
     except ImportError as exc:
         print(f"wizard: the interactive wizard is not available ({exc}); see `wizard --help`", file=err)
         return EXIT_OK
-    catalog = _catalog(args, err)
-    create_app(catalog=catalog, tree_dirs=args.trees).run()
+    create_app(tree_dirs=args.trees).run()
     return EXIT_OK
 
 
