@@ -3,7 +3,7 @@
 The walk is the one a help desk meets most: a ticket saying a secondary site is stuck pending, triaged, walked
 with the practice evidence in samples/, ending in an exported runbook.
 
-    .venv/bin/python scripts/screenshots.py            # needs cairosvg for the PNGs: pip install cairosvg
+    .venv/bin/python scripts/screenshots.py            # PNGs need the extra: pip install -e ".[screenshots]"
 
 SVGs come from the app itself (App.export_screenshot); PNGs are converted from them with cairosvg, using a
 monospace font found on the machine.

@@ -162,3 +162,16 @@ def test_killed_while_saving_leaves_a_readable_file(cat, tmp_path):
             json.loads(path.read_text())
             assert load(path, cat).session.values == {"site_code": "S01"}
         ready.clear()
+
+
+def test_saved_sessions_are_private_and_exports_follow_the_umask(tmp_path):
+    import stat
+
+    from wizard.core.session import write_atomic
+
+    write_atomic(tmp_path / "s.json", "{}")
+    write_atomic(tmp_path / "export.md", "# x\n", private=False)
+    old = os.umask(0o022)
+    os.umask(old)
+    assert stat.S_IMODE((tmp_path / "s.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "export.md").stat().st_mode) == 0o666 & ~old

@@ -421,11 +421,19 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
     return LoadedSession(session, tuple(warnings))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename over the target."""
+def write_atomic(path: Path, text: str, *, private: bool = True) -> None:
+    """Write via a temporary file in the same folder, fsync, then rename over the target.
+
+    Saved sessions stay private to the user (they name servers and sites); an export meant for a ticket gets the
+    usual permissions the umask allows.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if not private:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

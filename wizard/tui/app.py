@@ -290,7 +290,7 @@ class WizardApp(App[None]):
                 if fmt == "md"
                 else json.dumps(render.question_dict(session), indent=2, ensure_ascii=False) + "\n"
             )
-        write_atomic(path, text)
+        write_atomic(path, text, private=False)
         return path
 
     def default_export_path(self, fmt: str) -> Path:
@@ -316,7 +316,7 @@ class WizardApp(App[None]):
             lines += [render.fill(c, values) for c in step.commands]
             lines.append("")
         path = self.exports_dir / f"{session.tree_id}-{session.id}-commands.txt"
-        write_atomic(path, "\n".join(lines).rstrip() + "\n")
+        write_atomic(path, "\n".join(lines).rstrip() + "\n", private=False)
         return path
 
     def on_command_block_copied(self) -> None:
