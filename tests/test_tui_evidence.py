@@ -389,3 +389,23 @@ async def test_typed_values_shown_in_titles_and_commands_stay_text(tmp_path: Pat
         assert app.is_running
         assert "console of [@click=app.quit]X" in str(step._border_title)
         assert "[@click=app.quit]X" in screen_text(app)
+
+
+@pilot_test
+async def test_without_a_proposal_nothing_is_preselected_and_a_number_answers(tmp_path):
+    app = make_app()
+    (tmp_path / "unrelated.txt").write_text("nothing the check looks for\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await to_despool_check(pilot)
+        await scan_path(pilot, tmp_path)
+        answers = app.screen.query_one("#ev-answers", OptionList)
+        assert answers.highlighted is None
+        assert answers.border_title == "Your answer (arrows or its number)"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        answered = [m for m in app.session.moves if not m.is_link][-1]
+        assert (answered.node, answered.choice, answered.proposed) == ("c-despool", "clean", None)

@@ -131,6 +131,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         Binding("ctrl+o", "browse", "Browse", id="browse", tooltip="Pick a file or folder from a tree"),
         Binding("ctrl+n", "again", "New scan", id="scan-again", tooltip="Scan something else"),
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Stop a running scan, or go back"),
+        *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
     ]
     HELP_TITLE = "Read evidence"
     HELP = (
@@ -439,7 +440,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         self._summary(lines, problems)
         self._fill_hits(mine, show_tree=False)
         options = []
-        highlight = 0
+        highlight = None
         for number, choice in enumerate(check.choices, 1):
             marker = join(("  ◆ proposed", "bold")) if choice.id == proposed else Content("")
             options.append(Option(join((f"{number} ", "bold"), choice.label, marker), id=choice.id))
@@ -448,6 +449,9 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         answers = self.query_one("#ev-answers", OptionList)
         answers.set_options(options)
         answers.highlighted = highlight
+        answers.border_title = (
+            "Your answer (Enter confirms)" if highlight is not None else "Your answer (arrows or its number)"
+        )
 
     def _show_survey_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
         catalog = self.app.catalog
@@ -478,6 +482,14 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         answers.display = bool(options)
         if options:
             answers.highlighted = 0
+
+    def action_pick(self, number: int) -> None:
+        """A number key answers with that choice once results are shown, as on the step screen."""
+        answers = self.query_one("#ev-answers", OptionList)
+        if self.check is None or not answers.display or not 1 <= number <= answers.option_count:
+            return
+        answers.highlighted = number - 1
+        answers.action_select()
 
     @on(OptionList.OptionSelected, "#ev-answers")
     def answered(self, event: OptionList.OptionSelected) -> None:
