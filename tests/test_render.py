@@ -39,7 +39,7 @@ def test_runbook_markdown_is_a_ticket_ready_document():
     assert text.startswith("# Door jammed at S01\n")
     assert "Tree: `door` version 1" in text
     assert "`logs/door.log:7`: DOOR JAMMED \\| twice" in text
-    assert "(proposed by the evidence, confirmed)" in text
+    assert "(as the evidence proposed)" in text
     assert "- Retries left: 60" in text
     assert "- Minutes until it gives up: 300 minutes" in text
     assert "```\nunjam /site:S01\n```" in text

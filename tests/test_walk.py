@@ -43,3 +43,17 @@ def test_check_covered_only_by_matching_files_or_hits():
     assert not check_is_covered(check, ["other.log"], False)
     assert check_is_covered(check, ["other.log"], True)
     assert not check_is_covered(check, [], False)
+
+
+def test_an_answer_for_a_node_that_does_not_exist_suggests_the_close_one():
+    outcome = walk(catalog(), "door", answers={"q-powr": "yes"}, values={"site_code": "S01"})
+    assert any("no node is called 'q-powr' (did you mean 'q-power'?)" in n for n in outcome.notes)
+
+
+def test_question_markdown_shows_the_answers_so_far():
+    from wizard.core.render import question_markdown
+
+    outcome = walk(catalog(), "door", answers={"q-power": "yes"}, values={"site_code": "S01"})
+    text = question_markdown(outcome.session)
+    assert text.startswith("## So far\n\n1. Which site code? **Site code: S01**\n2. Is the server on? **Yes, it is on**")
+    assert "## Does door.log show a jam?" in text

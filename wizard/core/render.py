@@ -167,25 +167,7 @@ def runbook_markdown(session: Session) -> str:
         "",
     ]
     if data["path"]:
-        out += ["## How we got here", ""]
-        number = 0
-        for row in data["path"]:
-            if row["link"]:
-                out.append(f"- Continued in tree `{row['answer'].removeprefix('continue in ')}`.")
-                continue
-            number += 1
-            line = f"{number}. {row['prompt']} **{_md_text(row['answer'])}**"
-            if row["value"] is not None and row["value"] not in row["answer"]:
-                line += f" (value: `{_md_text(row['value'])}`)"
-            if row["overridden"]:
-                line += f" (evidence suggested `{row['proposed']}`; the operator chose otherwise)"
-            elif row["proposed"] is not None:
-                line += " (proposed by the evidence, confirmed)"
-            out.append(line)
-            for cite in row["evidence"]:
-                where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
-                out.append(f"   - `{where}`: {_md_text(cite['text'])[:300]}")
-        out.append("")
+        out += ["## How we got here", "", *_path_markdown(data["path"]), ""]
     if data["computed"]:
         out += ["## Timings", ""]
         for item in computed(session):
@@ -241,9 +223,35 @@ def question_dict(session: Session) -> dict[str, Any]:
     }
 
 
+def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
+    """The answers taken so far, numbered, with the evidence lines behind them."""
+    out: list[str] = []
+    number = 0
+    for row in rows:
+        if row["link"]:
+            out.append(f"- Continued in tree `{row['answer'].removeprefix('continue in ')}`.")
+            continue
+        number += 1
+        line = f"{number}. {row['prompt']} **{_md_text(row['answer'])}**"
+        if row["value"] is not None and row["value"] not in row["answer"]:
+            line += f" (value: `{_md_text(row['value'])}`)"
+        if row["overridden"]:
+            line += f" (evidence suggested `{row['proposed']}`; the operator chose otherwise)"
+        elif row["proposed"] is not None:
+            line += " (as the evidence proposed)"
+        out.append(line)
+        for cite in row["evidence"]:
+            where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
+            out.append(f"   - `{where}`: {' '.join(_md_text(cite['text']).split())[:300]}")
+    return out
+
+
 def question_markdown(session: Session) -> str:
     data = question_dict(session)
-    out = [f"## {data['prompt']}", ""]
+    out = []
+    if data["path"]:
+        out += ["## So far", "", *_path_markdown(data["path"]), ""]
+    out += [f"## {data['prompt']}", ""]
     if data["why"]:
         out += [f"Why it matters: {data['why']}", ""]
     out += [f"How to find out: {data['how']}", ""]

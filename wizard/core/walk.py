@@ -113,7 +113,7 @@ def walk(
     for _ in range(max_moves):
         node = session.node
         if isinstance(node, Runbook):
-            _warn_unused(answers, used, notes)
+            _warn_unused(catalog, answers, used, notes)
             return WalkOutcome("runbook", session, notes, problems)
         assert isinstance(node, (Question, Check))
         given = _answer_for(answers, session.tree_id, session.node_id)
@@ -130,7 +130,7 @@ def walk(
                 proposal = propose(node, hits)
         choice = key_choice if key_choice is not None else (proposal.choice if proposal else None)
         if choice is None and (node.choices or session.needs_value() is not None):
-            _warn_unused(answers, used, notes)
+            _warn_unused(catalog, answers, used, notes)
             return WalkOutcome("question", session, notes, problems)
         try:
             session = session.answer(
@@ -144,7 +144,18 @@ def walk(
     raise WalkError(f"the walk took more than {max_moves} steps; the answers go round in a loop")
 
 
-def _warn_unused(answers: Mapping[str, str], used: set[str], notes: list[str]) -> None:
+def _warn_unused(catalog: Catalog, answers: Mapping[str, str], used: set[str], notes: list[str]) -> None:
+    import difflib
+
+    known = {n for tree in catalog for n in tree.nodes}
     for key in answers:
-        if key not in used:
-            notes.append(f"--answer {key}={answers[key]} was not used: the walk never reached that node")
+        if key in used:
+            continue
+        node = key.replace("/", ":").rpartition(":")[2]
+        note = f"--answer {key}={answers[key]} was not used: the walk never reached that node"
+        if node not in known:
+            close = difflib.get_close_matches(node, sorted(known), n=1)
+            note = f"--answer {key}={answers[key]} was not used: no node is called '{node}'" + (
+                f" (did you mean '{close[0]}'?)" if close else ""
+            )
+        notes.append(note)
