@@ -409,3 +409,17 @@ async def test_without_a_proposal_nothing_is_preselected_and_a_number_answers(tm
         assert isinstance(app.screen, StepScreen)
         answered = [m for m in app.session.moves if not m.is_link][-1]
         assert (answered.node, answered.choice, answered.proposed) == ("c-despool", "clean", None)
+
+
+def test_practice_cases_of_one_tree_or_all_with_their_readme_line(tmp_path):
+    from wizard.tui.evidence import case_summary, practice_cases
+
+    (tmp_path / "door" / "stuck").mkdir(parents=True)
+    (tmp_path / "door" / "stuck" / "README.md").write_text("\n# Case: the door \x1b[31mjams\n\nmore\n")
+    (tmp_path / "door" / "notes.txt").write_text("not a case")
+    (tmp_path / "bell" / "silent").mkdir(parents=True)
+    assert practice_cases(tmp_path, ["door"]) == [tmp_path / "door" / "stuck"]
+    assert practice_cases(tmp_path, ["nothing"]) == []
+    assert practice_cases(tmp_path, None) == [tmp_path / "bell" / "silent", tmp_path / "door" / "stuck"]
+    assert case_summary(tmp_path / "door" / "stuck") == "Case: the door jams"
+    assert case_summary(tmp_path / "bell" / "silent") == "A practice bundle"

@@ -543,6 +543,16 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
                     lambda: self._use_path(samples),
                 )
             )
+            session = self.app.session
+            tree_ids = [session.tree_id] if self.check is not None and session is not None else None
+            for case in practice_cases(samples, tree_ids):
+                commands.append(
+                    PaletteCommand(
+                        f"Practice case {case.parent.name}/{case.name}",
+                        case_summary(case),
+                        lambda case=case: self._use_path(case),
+                    )
+                )
         return commands
 
     def _use_path(self, path: Path) -> None:
@@ -550,3 +560,22 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         box = self.query_one("#ev-path", PathInput)
         box.value = str(path)
         box.focus()
+
+
+def practice_cases(samples: Path, tree_ids: list[str] | None) -> list[Path]:
+    """The sample bundles (samples/<tree>/<case>/) of the given trees, or of every tree."""
+    folders = [samples / t for t in tree_ids] if tree_ids is not None else sorted(p for p in samples.iterdir() if p.is_dir())
+    return [case for folder in folders if folder.is_dir() for case in sorted(folder.iterdir()) if case.is_dir()]
+
+
+def case_summary(case: Path) -> str:
+    """The first sentence-like line of a case's README, for the palette's help text."""
+    try:
+        lines = (case / "README.md").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return "A practice bundle"
+    for line in lines:
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return clean(text, one_line=True)[:120]
+    return "A practice bundle"
