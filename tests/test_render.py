@@ -99,3 +99,18 @@ def test_answers_in_the_path_have_their_placeholders_filled():
     cat.trees["door"] = replace(door, nodes=dict(door.nodes, **{"q-power": relabelled}))
     session = Session.start(cat, "door").answer(value="S01").answer("yes").answer("jam").answer(value="1")
     assert runbook_dict(session)["path"][1]["answer"] == "Yes, S01 is on"
+
+
+def test_markdown_quotes_a_few_evidence_lines_and_counts_the_rest():
+    cites = [Citation(file="door.log", line=n, text=f"DOOR JAMMED {n}", signature="jam") for n in range(1, 9)]
+    session = (
+        Session.start(catalog(), "door")
+        .answer(value="S01")
+        .answer("yes")
+        .answer("jam", proposed="jam", evidence=cites)
+        .answer(value="40")
+    )
+    text = runbook_markdown(session)
+    assert "`door.log:5`: DOOR JAMMED 5" in text and "door.log:6" not in text
+    assert "and 3 more matching line(s) of the same evidence" in text
+    assert len(runbook_dict(session)["path"][2]["evidence"]) == 8

@@ -223,6 +223,10 @@ def question_dict(session: Session) -> dict[str, Any]:
     }
 
 
+CITED_LINES = 5
+"""Evidence lines quoted per answer in Markdown; a ticket needs a few, the JSON keeps them all."""
+
+
 def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
     """The answers taken so far, numbered, with the evidence lines behind them."""
     out: list[str] = []
@@ -240,9 +244,12 @@ def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
         elif row["proposed"] is not None:
             line += " (as the evidence proposed)"
         out.append(line)
-        for cite in row["evidence"]:
+        shown = row["evidence"][:CITED_LINES]
+        for cite in shown:
             where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
             out.append(f"   - `{where}`: {' '.join(_md_text(cite['text']).split())[:300]}")
+        if len(row["evidence"]) > len(shown):
+            out.append(f"   - and {len(row['evidence']) - len(shown)} more matching line(s) of the same evidence")
     return out
 
 
