@@ -1,26 +1,13 @@
 """The dp-stickiness tree: the wait arithmetic, both routes and their cautions sit in the right nodes, and the
 sample bundles reach their runbooks."""
 
-import json
-from pathlib import Path
-
 import pytest
 
-from wizard.cli import main
-from wizard.core.loader import load_tree
-from wizard.core.model import Check, Question, Runbook
+from content_kit import assert_triage_ranks_first, tree_fixture, walk_json
+from wizard.core.model import Runbook
 from wizard.core.render import compute_values
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "samples" / "dp-stickiness"
-
-
-@pytest.fixture(scope="module")
-def tree():
-    result = load_tree(ROOT / "trees" / "dp-stickiness.yaml")
-    assert result.ok, [p.format() for p in result.problems]
-    assert not result.problems, [p.format() for p in result.problems]
-    return result.tree
+tree = tree_fixture("dp-stickiness")
 
 
 def steps_with_command(runbook: Runbook, command: str):
@@ -29,20 +16,6 @@ def steps_with_command(runbook: Runbook, command: str):
 
 def computed(runbook: Runbook, **values) -> dict[str, str | None]:
     return {c.name: c.value for c in compute_values(runbook, {k: str(v) for k, v in values.items()})}
-
-
-def test_every_question_and_check_says_why_and_how(tree):
-    for node in tree.nodes.values():
-        if isinstance(node, (Question, Check)):
-            assert node.why.strip() and node.how.strip(), node.id
-
-
-def test_every_runbook_step_says_where_and_how_to_verify(tree):
-    for node in tree.nodes.values():
-        if isinstance(node, Runbook):
-            for step in node.steps:
-                assert step.runs_on.strip() and step.verify.strip(), node.id
-                assert step.do.strip(), node.id
 
 
 def test_version_question_sends_1610_and_later_away_from_the_eight_hour_story(tree):
@@ -160,10 +133,7 @@ def test_outside_facts_are_marked(tree):
 
 
 def walk(capsys, bundle: str, *args: str) -> dict:
-    code = main(["walk", "dp-stickiness", "--evidence", str(SAMPLES / bundle), *args, "--format", "json"])
-    data = json.loads(capsys.readouterr().out)
-    assert code == 0, data
-    return data
+    return walk_json(capsys, "dp-stickiness", *args, bundle=bundle)
 
 
 def test_two_dead_dps_bundle_reaches_the_dns_runbook_with_its_numbers(capsys):
@@ -211,14 +181,6 @@ def test_moved_on_bundle_reaches_the_moving_on_runbook(capsys):
     assert data["status"] == "runbook" and data["node"] == "rb-client-moving-on"
 
 
-def test_every_bundle_has_a_readme():
-    bundles = [p for p in SAMPLES.iterdir() if p.is_dir()]
-    assert len(bundles) >= 1
-    for bundle in bundles:
-        text = (bundle / "README.md").read_text(encoding="utf-8")
-        assert "cannot answer" in text
-
-
 @pytest.mark.parametrize(
     "ticket",
     [
@@ -229,6 +191,4 @@ def test_every_bundle_has_a_readme():
     ],
 )
 def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
-    assert main(["triage", ticket, "--json"]) == 0
-    ranked = json.loads(capsys.readouterr().out)
-    assert ranked and ranked[0]["tree"] == "dp-stickiness"
+    assert_triage_ranks_first(capsys, ticket, "dp-stickiness")

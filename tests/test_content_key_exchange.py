@@ -1,18 +1,12 @@
 """The key-exchange tree: facts from the source sit in the nodes that act on them, and the bundles reach their runbooks."""
 
-import json
-from pathlib import Path
-
 import pytest
 import re2
 
-from wizard.cli import main
-from wizard.core.loader import load_tree
+from content_kit import assert_triage_ranks_first, tree_fixture, walk_json
 from wizard.core.model import Check, Runbook
 from wizard.core.render import compute_values
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "samples" / "key-exchange"
 PARENT = "C:\\Program Files\\Microsoft Configuration Manager"
 NAMES = {
     "parent_site_code": "NYC",
@@ -23,13 +17,7 @@ NAMES = {
     "language_code": "00000409",
 }
 
-
-@pytest.fixture(scope="module")
-def tree():
-    result = load_tree(ROOT / "trees" / "key-exchange.yaml")
-    assert result.ok, [p.format() for p in result.problems]
-    assert not result.problems, [p.format() for p in result.problems]
-    return result.tree
+tree = tree_fixture("key-exchange")
 
 
 def step_with(runbook: Runbook, command: str):
@@ -122,13 +110,6 @@ def test_retry_limits_and_outside_facts_are_marked(tree):
                 assert note.startswith(("Outside the sources:", "Unconfirmed:")), note
 
 
-def walk_json(capsys, *args):
-    code = main(["walk", "key-exchange", *args, "--format", "json"])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    return json.loads(out)
-
-
 def sets(values):
     return [item for name, value in values.items() for item in ("--set", f"{name}={value}")]
 
@@ -136,8 +117,9 @@ def sets(values):
 def test_bundle_with_refused_instructions_reaches_the_manual_exchange(capsys):
     result = walk_json(
         capsys,
-        "--evidence", str(SAMPLES / "dal-keys-never-exchanged"),
+        "key-exchange",
         *sets({**NAMES, "retries_counted": "29", "minutes_since_first_refusal": "0"}),
+        bundle="dal-keys-never-exchanged",
     )
     assert (result["status"], result["tree"], result["node"]) == ("runbook", "key-exchange", "rb-manual-key-exchange")
     proposed = {row["node"]: row["proposed"] for row in result["path"]}
@@ -155,9 +137,10 @@ def test_bundle_with_refused_instructions_reaches_the_manual_exchange(capsys):
 def test_bundle_without_key_errors_leads_to_the_sender_address(capsys):
     result = walk_json(
         capsys,
-        "--evidence", str(SAMPLES / "dal-sender-cannot-connect"),
+        "key-exchange",
         "--answer", "sender-address:q-which-direction=up-missing",
         *sets({"parent_site_code": "NYC", "parent_server": "NYC-CM01", "minutes_since_hold": "25"}),
+        bundle="dal-sender-cannot-connect",
     )
     assert (result["status"], result["tree"], result["node"]) == ("runbook", "sender-address", "rb-create-up-address")
     proposed = {(row["tree"], row["node"]): row["proposed"] for row in result["path"]}
@@ -177,6 +160,4 @@ def test_bundle_without_key_errors_leads_to_the_sender_address(capsys):
     ],
 )
 def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
-    assert main(["triage", ticket, "--json"]) == 0
-    ranked = json.loads(capsys.readouterr().out)
-    assert ranked and ranked[0]["tree"] == "key-exchange"
+    assert_triage_ranks_first(capsys, ticket, "key-exchange")

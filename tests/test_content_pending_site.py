@@ -1,27 +1,15 @@
 """The pending-site tree: install checks come first, key refusals hand over, and the .ct2 runbook is exact."""
 
-import json
-from pathlib import Path
-
 import networkx as nx
 import pytest
 import re2
 
-from wizard.cli import main
-from wizard.core.loader import load_tree
+from content_kit import assert_triage_ranks_first, tree_fixture, walk_json
 from wizard.core.model import Link
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "samples" / "pending-site"
 FOLDER = "C:\\Program Files\\Microsoft Configuration Manager"
 
-
-@pytest.fixture(scope="module")
-def tree():
-    result = load_tree(ROOT / "trees" / "pending-site.yaml")
-    assert result.ok, [p.format() for p in result.problems]
-    assert not result.problems, [p.format() for p in result.problems]
-    return result.tree
+tree = tree_fixture("pending-site")
 
 
 def test_install_services_and_key_checks_guard_the_ct2_runbook(tree):
@@ -63,18 +51,15 @@ def test_ct2_runbook_copies_renames_and_drops_into_the_parents_hman_box(tree):
     assert "Pending" in runbook.steps[3].verify
 
 
-def walk_json(capsys, bundle, *args):
-    code = main(["walk", "pending-site", "--evidence", str(SAMPLES / bundle), *args, "--format", "json"])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    return json.loads(out)
+def walk(capsys, bundle, *args):
+    return walk_json(capsys, "pending-site", *args, bundle=bundle)
 
 
 FIRST_ANSWERS = ["--answer", "q-install-finished=finished", "--answer", "q-components-working=working"]
 
 
 def test_bundle_after_upgrade_reaches_the_ct2_runbook(capsys):
-    result = walk_json(
+    result = walk(
         capsys, "dal-pending-after-upgrade", *FIRST_ANSWERS,
         "--answer", "q-reinstalled=first-install",
         "--set", "site_code=DAL", "--set", "parent_site_code=NYC", "--set", "parent_server=NYC-CM01",
@@ -86,7 +71,7 @@ def test_bundle_after_upgrade_reaches_the_ct2_runbook(capsys):
 
 
 def test_bundle_with_key_refusals_ends_in_the_manual_key_exchange(capsys):
-    result = walk_json(
+    result = walk(
         capsys, "dal-pending-keys-refused", *FIRST_ANSWERS,
         "--answer", "key-exchange:c-despooler-status=none",
         "--set", "retries_counted=12", "--set", "minutes_since_first_refusal=0",
@@ -101,7 +86,7 @@ def test_bundle_with_key_refusals_ends_in_the_manual_key_exchange(capsys):
 
 
 def test_reinstalled_bundle_finds_the_leftover_removal(capsys):
-    result = walk_json(capsys, "dal-reinstalled-still-pending", *FIRST_ANSWERS, "--answer", "q-reinstalled=reinstalled")
+    result = walk(capsys, "dal-reinstalled-still-pending", *FIRST_ANSWERS, "--answer", "q-reinstalled=reinstalled")
     assert (result["status"], result["node"]) == ("runbook", "rb-stale-delsite")
 
 
@@ -114,6 +99,4 @@ def test_reinstalled_bundle_finds_the_leftover_removal(capsys):
     ],
 )
 def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
-    assert main(["triage", ticket, "--json"]) == 0
-    ranked = json.loads(capsys.readouterr().out)
-    assert ranked and ranked[0]["tree"] == "pending-site"
+    assert_triage_ranks_first(capsys, ticket, "pending-site")

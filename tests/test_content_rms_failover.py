@@ -1,40 +1,18 @@
 """The rms-failover tree: the agent's event sequence, the RMS decisions and the key requirement sit in the right
 nodes, and the sample bundles reach their runbooks."""
 
-import json
-from pathlib import Path
-
 import pytest
 
-from wizard.cli import main
-from wizard.core.loader import load_tree
-from wizard.core.model import Check, Question, Runbook
+from content_kit import assert_triage_ranks_first, tree_fixture, walk_json
+from wizard.core.model import Runbook
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "samples" / "rms-failover"
-
-
-@pytest.fixture(scope="module")
-def tree():
-    result = load_tree(ROOT / "trees" / "rms-failover.yaml")
-    assert result.ok, [p.format() for p in result.problems]
-    assert not result.problems, [p.format() for p in result.problems]
-    return result.tree
+tree = tree_fixture("rms-failover")
 
 
 def step_index(runbook: Runbook, command: str) -> int:
     found = [i for i, s in enumerate(runbook.steps) if any(command in c for c in s.commands)]
     assert len(found) == 1, f"{command!r} should be a command of exactly one step of {runbook.id}"
     return found[0]
-
-
-def test_every_question_and_check_says_why_and_how(tree):
-    for node in tree.nodes.values():
-        if isinstance(node, (Question, Check)):
-            assert node.why.strip() and node.how.strip(), node.id
-        if isinstance(node, Runbook):
-            for step in node.steps:
-                assert step.runs_on.strip() and step.verify.strip(), node.id
 
 
 def test_agent_event_check_matches_the_connector_events_in_the_right_order(tree):
@@ -121,10 +99,7 @@ def test_failover_settings_and_the_default_are_explained(tree):
 
 
 def walk(capsys, bundle: str, *args: str) -> dict:
-    code = main(["walk", "rms-failover", "--evidence", str(SAMPLES / bundle), *args, "--format", "json"])
-    data = json.loads(capsys.readouterr().out)
-    assert code == 0, data
-    return data
+    return walk_json(capsys, "rms-failover", *args, bundle=bundle)
 
 
 def test_lost_rms_bundle_reaches_promotion(capsys):
@@ -163,14 +138,6 @@ def test_rms_back_bundle_reaches_the_primary_back_runbook_on_evidence_alone(caps
     assert data["status"] == "runbook" and data["node"] == "rb-primary-back"
 
 
-def test_every_bundle_has_a_readme():
-    bundles = [p for p in SAMPLES.iterdir() if p.is_dir()]
-    assert len(bundles) >= 1
-    for bundle in bundles:
-        text = (bundle / "README.md").read_text(encoding="utf-8")
-        assert "cannot answer" in text
-
-
 @pytest.mark.parametrize(
     "ticket",
     [
@@ -183,6 +150,4 @@ def test_every_bundle_has_a_readme():
     ],
 )
 def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
-    assert main(["triage", ticket, "--json"]) == 0
-    ranked = json.loads(capsys.readouterr().out)
-    assert ranked and ranked[0]["tree"] == "rms-failover"
+    assert_triage_ranks_first(capsys, ticket, "rms-failover")

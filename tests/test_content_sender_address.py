@@ -1,29 +1,17 @@
 """The sender-address tree: the parent's sender.log lines, the direction question and the fix in the primary's console."""
 
-import json
-from pathlib import Path
-
 import pytest
 import re2
 
-from wizard.cli import main
-from wizard.core.loader import load_tree
+from content_kit import assert_triage_ranks_first, tree_fixture, walk_json
 from wizard.core.render import compute_values
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "samples" / "sender-address"
 WONT_TRY = (
     "Cannot connect to server DAL-CM01 at remote site DAL, won't try send requests going to site DAL, "
     "for an hour or until there are no active send requests."
 )
 
-
-@pytest.fixture(scope="module")
-def tree():
-    result = load_tree(ROOT / "trees" / "sender-address.yaml")
-    assert result.ok, [p.format() for p in result.problems]
-    assert not result.problems, [p.format() for p in result.problems]
-    return result.tree
+tree = tree_fixture("sender-address")
 
 
 def first_proposal(check, line):
@@ -85,16 +73,12 @@ def test_time_until_the_parent_sender_tries_again(tree, since, left):
 
 
 def test_bundle_reaches_the_up_address_runbook(capsys):
-    code = main([
-        "walk", "sender-address",
-        "--evidence", str(SAMPLES / "hou-no-address-back-to-primary"),
+    result = walk_json(
+        capsys, "sender-address",
         "--answer", "q-which-direction=up-missing",
         "--set", "minutes_since_hold=26", "--set", "parent_site_code=DFW", "--set", "parent_server=DFW-SCCM01",
-        "--format", "json",
-    ])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    result = json.loads(out)
+        bundle="hou-no-address-back-to-primary",
+    )
     assert (result["status"], result["node"]) == ("runbook", "rb-create-up-address")
     assert result["values"]["site_code"] == "HOU"
     assert result["values"]["child_server"] == "HOU-SCCM02.corp.fabrikam.com"
@@ -113,6 +97,4 @@ def test_bundle_reaches_the_up_address_runbook(capsys):
     ],
 )
 def test_triage_finds_the_tree_from_ticket_words(capsys, ticket):
-    assert main(["triage", ticket, "--json"]) == 0
-    ranked = json.loads(capsys.readouterr().out)
-    assert ranked and ranked[0]["tree"] == "sender-address"
+    assert_triage_ranks_first(capsys, ticket, "sender-address")

@@ -1,4 +1,5 @@
-"""Every tree that ships lints clean, links resolve across them, and each has practice evidence."""
+"""Every tree that ships lints clean, links resolve across them, each node says why and how, and each has practice
+evidence."""
 
 from pathlib import Path
 
@@ -6,6 +7,7 @@ import pytest
 
 from wizard.core.catalog import load_catalog, samples_dir, shipped_tree_dir, tree_files
 from wizard.core.loader import check_links, load_tree
+from wizard.core.model import Check, Question, Runbook
 
 SHIPPED = tree_files(shipped_tree_dir())
 EXPECTED = {"key-exchange", "pending-site", "sender-address", "dp-stickiness", "rms-failover", "pf-backfill"}
@@ -32,12 +34,31 @@ def test_catalog_loads_every_shipped_tree_without_problems(monkeypatch):
     assert catalog.problems == []
 
 
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_question_and_check_says_why_and_how(path: Path):
+    for node in load_tree(path).tree.nodes.values():
+        if isinstance(node, (Question, Check)):
+            assert node.why.strip() and node.how.strip(), node.id
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_runbook_step_says_what_where_and_how_to_verify(path: Path):
+    for node in load_tree(path).tree.nodes.values():
+        if isinstance(node, Runbook):
+            for step in node.steps:
+                assert step.runs_on.strip() and step.verify.strip(), node.id
+                assert step.do.strip(), node.id
+
+
 @pytest.mark.parametrize("tree_id", sorted(EXPECTED))
 def test_each_tree_has_a_practice_case_with_a_readme(tree_id):
+    """Every case folder explains itself, including what its evidence cannot answer."""
     cases = [p for p in (samples_dir() / tree_id).iterdir() if p.is_dir()]
     assert cases, f"no sample bundle for {tree_id}"
     for case in cases:
-        assert (case / "README.md").is_file(), f"{case} has no README.md"
+        readme = case / "README.md"
+        assert readme.is_file(), f"{case} has no README.md"
+        assert "cannot answer" in readme.read_text(encoding="utf-8"), f"{readme} does not say what it cannot answer"
 
 
 def _paths_to_runbooks(tree):
