@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
-from tuikit import make_app, option_ids, option_texts, pilot_test, screen_text
+from tuikit import make_app, open_tree, option_ids, option_texts, pilot_test, press_and_pause, screen_text
 from wizard.core.session import list_sessions
 from wizard.tui.home import HomeScreen
 from wizard.tui.modals import ConfirmScreen, ExportScreen, HelpScreen, ResumeScreen
@@ -19,25 +19,11 @@ from wizard.tui.widgets import CommandBlock
 SIZE = (80, 24)
 
 
-async def start_mini(pilot) -> None:
-    """From home, open the 'mini' tree the way an operator would: by its place in the list."""
-    app = pilot.app
-    home_list = app.screen.query_one("#home-list", OptionList)
-    index = option_ids(home_list).index("tree:mini")
-    home_list.focus()
-    home_list.highlighted = index
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 async def walk_to_runbook(pilot, retries: str = "40") -> None:
-    await start_mini(pilot)
-    await pilot.press("1")  # secure exchange is required
-    await pilot.pause()
-    await pilot.press("1")  # the parent cannot find the key
-    await pilot.pause()
-    await pilot.press(*retries, "enter")
-    await pilot.pause()
+    await open_tree(pilot, "mini")
+    await press_and_pause(pilot, "1")  # secure exchange is required
+    await press_and_pause(pilot, "1")  # the parent cannot find the key
+    await press_and_pause(pilot, *retries, "enter")
 
 
 @pilot_test
@@ -76,13 +62,12 @@ async def test_walk_to_a_runbook_fills_values_and_computes_the_wait():
 async def test_choices_are_highlighted_on_arrival_and_enter_answers():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
+        await open_tree(pilot, "mini")
         assert isinstance(app.screen, StepScreen)
         choices = app.screen.query_one("#choices", OptionList)
         assert app.focused is choices
         assert choices.highlighted == 0
-        await pilot.press("down", "enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "down", "enter")
         assert [m.choice for m in app.session.moves][0] == "no"
 
 
@@ -90,9 +75,8 @@ async def test_choices_are_highlighted_on_arrival_and_enter_answers():
 async def test_a_choice_note_and_a_link_into_another_tree_are_shown():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
-        await pilot.press("2")  # not required: note, then the link to mini-linked
-        await pilot.pause()
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "2")  # not required: note, then the link to mini-linked
         assert app.session.tree_id == "mini-linked"
         assert app.session.node_id == "q-site"
         text = screen_text(app)
@@ -106,23 +90,19 @@ async def test_a_choice_note_and_a_link_into_another_tree_are_shown():
 async def test_a_wrong_value_says_why_and_does_not_move_on():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
-        await pilot.press("1", "1")
-        await pilot.pause()
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "1", "1")
         assert app.session.node_id == "q-retries"
-        await pilot.press("x", "y", "enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "x", "y", "enter")
         assert app.session.node_id == "q-retries"
         message = str(app.screen.query_one("#capture-msg").visual)
         assert message.startswith("✗ Number of retries:")
         assert "not a whole number" in message
         box = app.screen.query_one("#capture", Input)
         assert not box.is_valid
-        await pilot.press("backspace", "backspace", "1", "2")
-        await pilot.pause()
+        await press_and_pause(pilot, "backspace", "backspace", "1", "2")
         assert str(app.screen.query_one("#capture-msg").visual).startswith("✓")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert app.session.at_runbook
         assert app.session.values["retries"] == "12"
 
@@ -132,12 +112,10 @@ async def test_back_undoes_one_answer_and_restart_asks_first():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await walk_to_runbook(pilot)
-        await pilot.press("f4")
-        await pilot.pause()
+        await press_and_pause(pilot, "f4")
         assert isinstance(app.screen, StepScreen)
         assert app.session.node_id == "q-retries"
-        await pilot.press("escape")  # leave the input, then back again with the letter key
-        await pilot.pause()
+        await press_and_pause(pilot, "escape")  # leave the input, then back again with the letter key
         assert isinstance(app.screen, HomeScreen)
         assert app.session.node_id == "q-retries"
         await pilot.pause()
@@ -148,20 +126,15 @@ async def test_back_undoes_one_answer_and_restart_asks_first():
 async def test_restart_confirms_then_starts_over():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
-        await pilot.press("1")
-        await pilot.pause()
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "1")
         assert app.session.node_id == "c-despool"
-        await pilot.press("f5")
-        await pilot.pause()
+        await press_and_pause(pilot, "f5")
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
-        await pilot.pause()
+        await press_and_pause(pilot, "n")
         assert app.session.node_id == "c-despool"
-        await pilot.press("f5")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press_and_pause(pilot, "f5")
+        await press_and_pause(pilot, "y")
         assert isinstance(app.screen, StepScreen)
         assert app.session.node_id == "q-secure"
         assert app.session.moves == ()
@@ -172,8 +145,7 @@ async def test_tree_map_marks_the_path_and_jumps_back():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await walk_to_runbook(pilot)
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_and_pause(pilot, "f2")
         assert isinstance(app.screen, TreeMapScreen)
         tree_map = app.screen.query_one("#map", OptionList)
         texts = option_texts(tree_map)
@@ -183,8 +155,7 @@ async def test_tree_map_marks_the_path_and_jumps_back():
         assert any("✓ [?] Secure exchange → Yes, secure key exchange is required" in t for t in texts)
         assert any("· [↪] Check the addresses" in t for t in texts)
         tree_map.highlighted = option_ids(tree_map).index("node:c-despool")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, StepScreen)
         assert app.session.node_id == "c-despool"
         assert [m.node for m in app.session.moves] == ["q-secure"]
@@ -194,9 +165,8 @@ async def test_tree_map_marks_the_path_and_jumps_back():
 async def test_resume_after_a_kill_brings_the_walk_back():
     first = make_app()
     async with first.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
-        await pilot.press("1", "1")
-        await pilot.pause()
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "1", "1")
         walked = first.session
         assert walked.node_id == "q-retries"
     # No orderly goodbye matters: the answers were written as they were given. A new process starts.
@@ -207,8 +177,7 @@ async def test_resume_after_a_kill_brings_the_walk_back():
         ids = option_ids(home_list)
         assert ids[home_list.highlighted].startswith("resume:")
         home_list.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(second.screen, StepScreen)
         assert second.session.id == walked.id
         assert second.session.node_id == "q-retries"
@@ -219,17 +188,14 @@ async def test_resume_after_a_kill_brings_the_walk_back():
 async def test_resume_list_shows_every_saved_walk():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("f2")
-        await pilot.pause()
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "escape")
+        await press_and_pause(pilot, "f2")
         assert isinstance(app.screen, ResumeScreen)
         saved = app.screen.query_one("#saved", OptionList)
         assert saved.option_count == 1
         assert "Secondary site cannot talk to its parent" in option_texts(saved)[0]
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, StepScreen)
 
 
@@ -238,11 +204,9 @@ async def test_export_markdown_and_json_say_where_they_wrote():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await walk_to_runbook(pilot)
-        await pilot.press("e")
-        await pilot.pause()
+        await press_and_pause(pilot, "e")
         assert isinstance(app.screen, ExportScreen)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, RunbookScreen)
         written = app.exports_dir / f"mini-{app.session.id}.md"
         assert written.is_file()
@@ -252,13 +216,10 @@ async def test_export_markdown_and_json_say_where_they_wrote():
         assert f"✔ EXPORTED: {written}" in screen_text(app)
         assert any(str(written) in str(n.message) for n in app._notifications)
 
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("down")  # the other format: JSON
-        await pilot.pause()
+        await press_and_pause(pilot, "e")
+        await press_and_pause(pilot, "down")  # the other format: JSON
         assert app.screen.query_one("#export-path", Input).value.endswith(".json")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         data = json.loads((app.exports_dir / f"mini-{app.session.id}.json").read_text(encoding="utf-8"))
         assert data["node"] == "r-exchange-keys"
         assert data["values"]["retries"] == "40"
@@ -271,12 +232,10 @@ async def test_export_to_a_folder_that_cannot_be_written_says_so(tmp_path: Path)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await walk_to_runbook(pilot)
-        await pilot.press("e")
-        await pilot.pause()
+        await press_and_pause(pilot, "e")
         box = app.screen.query_one("#export-path", Input)
         box.value = str(blocker / "runbook.md")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, ExportScreen)
         assert str(app.screen.query_one("#export-message").visual).startswith("✗ Not saved:")
 
@@ -288,11 +247,9 @@ async def test_copy_and_save_commands():
         await walk_to_runbook(pilot)
         block = app.screen.query(CommandBlock).first()
         block.focus()
-        await pilot.press("c")
-        await pilot.pause()
+        await press_and_pause(pilot, "c")
         assert app.clipboard == "preinst /keyforparent"
-        await pilot.press("s")
-        await pilot.pause()
+        await press_and_pause(pilot, "s")
         saved = app.exports_dir / f"mini-{app.session.id}-commands.txt"
         lines = saved.read_text(encoding="utf-8").splitlines()
         assert "preinst /keyforparent" in lines and "preinst /keyforchild" in lines
@@ -304,10 +261,9 @@ async def test_copy_and_save_commands():
 async def test_every_answer_is_saved_at_once():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
+        await open_tree(pilot, "mini")
         assert list_sessions(app.data_dir)[0].steps == 0
-        await pilot.press("1")
-        await pilot.pause()
+        await press_and_pause(pilot, "1")
         saved = list_sessions(app.data_dir)
         assert len(saved) == 1
         assert saved[0].node == "c-despool"
@@ -318,21 +274,17 @@ async def test_every_answer_is_saved_at_once():
 async def test_help_on_each_screen_explains_it_and_lists_its_keys():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f1")
-        await pilot.pause()
+        await press_and_pause(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
         assert app.screen.help_title == "Home"
         assert ("f3", "Scan a log, folder or .zip for known problems") in [(k.lower(), d) for k, d in app.screen.keys]
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_and_pause(pilot, "escape")
         await walk_to_runbook(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
+        await press_and_pause(pilot, "f1")
         assert app.screen.help_title == "The runbook"
         descriptions = [d for _, d in app.screen.keys]
         assert "Write the runbook to a Markdown or JSON file" in descriptions
-        await pilot.press("f1")
-        await pilot.pause()
+        await press_and_pause(pilot, "f1")
         assert isinstance(app.screen, RunbookScreen)
 
 
@@ -340,15 +292,12 @@ async def test_help_on_each_screen_explains_it_and_lists_its_keys():
 async def test_the_palette_offers_what_applies_on_the_step():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
-        await pilot.press("1")
-        await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "1")
+        await press_and_pause(pilot, "ctrl+p")
         await pilot.press(*"tree map")
         await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, TreeMapScreen)
 
 
@@ -356,12 +305,11 @@ async def test_the_palette_offers_what_applies_on_the_step():
 async def test_palette_lists_jumps_and_evidence_only_where_they_apply():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_mini(pilot)
+        await open_tree(pilot, "mini")
         names = [c.name for c in app.screen.palette_commands()]
         assert "Read the evidence" not in names
         assert not any(n.startswith("Jump to step") for n in names)
-        await pilot.press("1")
-        await pilot.pause()
+        await press_and_pause(pilot, "1")
         names = [c.name for c in app.screen.palette_commands()]
         assert "Read the evidence" in names
         assert "Jump to step 1: Secure exchange" in names
@@ -385,8 +333,7 @@ async def test_without_a_catalog_the_trees_are_read_after_the_home_screen_is_up(
         assert app.catalog_ready
         home_list = app.screen.query_one("#home-list", OptionList)
         assert "tree:mini" in option_ids(home_list)
-        await pilot.press(*"public key")
-        await pilot.pause()
+        await press_and_pause(pilot, *"public key")
         assert any(i and i.startswith("match:mini:") for i in option_ids(home_list))
 
 
@@ -395,10 +342,8 @@ async def test_ctrl_q_quits_from_any_screen():
     for keys in ((), ("f1",), ("f3",)):
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press(*keys)
-            await pilot.pause()
-            await pilot.press("ctrl+q")
-            await pilot.pause()
+            await press_and_pause(pilot, *keys)
+            await press_and_pause(pilot, "ctrl+q")
             assert not app.is_running
 
 
@@ -459,7 +404,6 @@ async def test_resume_after_the_process_is_killed(tmp_path: Path):
         home_list = app.screen.query_one("#home-list", OptionList)
         assert option_ids(home_list)[home_list.highlighted].startswith("resume:")
         home_list.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert app.session.node_id == "q-retries"
         assert [m.choice for m in app.session.moves] == ["yes", "key-missing"]

@@ -7,7 +7,17 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, TextArea
 
-from tuikit import TUI, make_app, option_ids, option_texts, pilot_test, screen_text
+from tuikit import (
+    TUI,
+    make_app,
+    open_tree,
+    option_ids,
+    option_texts,
+    pilot_test,
+    press_and_pause,
+    scan_and_wait,
+    screen_text,
+)
 from wizard.core.evidence import ScanReport
 from wizard.tui.evidence import EvidenceScreen
 from wizard.tui.home import HomeScreen
@@ -21,27 +31,18 @@ BUNDLE = TUI / "bundle"
 
 
 async def to_despool_check(pilot) -> None:
-    app = pilot.app
-    home_list = app.screen.query_one("#home-list", OptionList)
-    home_list.focus()
-    home_list.highlighted = option_ids(home_list).index("tree:mini")
-    await pilot.press("enter")
-    await pilot.pause()
-    await pilot.press("1")
-    await pilot.pause()
-    assert app.session.node_id == "c-despool"
+    await open_tree(pilot, "mini")
+    await press_and_pause(pilot, "1")
+    assert pilot.app.session.node_id == "c-despool"
 
 
 async def scan_path(pilot, path: Path | str) -> None:
     app = pilot.app
-    await pilot.press("f3")
-    await pilot.pause()
+    await press_and_pause(pilot, "f3")
     assert isinstance(app.screen, EvidenceScreen)
     box = app.screen.query_one("#ev-path", PathInput)
     box.value = str(path)
-    await pilot.press("ctrl+s")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await scan_and_wait(pilot)
     assert app.screen.phase == "ev-results"
 
 
@@ -63,8 +64,7 @@ async def test_a_scan_proposes_an_answer_and_an_override_is_recorded():
         hits = option_texts(screen.query_one("#ev-hits", OptionList))
         assert any(h.startswith("despool.log:3") or "despool.log:3 · 2009-04-02 08:15:02.144+300 · SMS_DESPOOLER" in h for h in hits)
 
-        await pilot.press("down", "enter")  # overrule: "No key errors in the log"
-        await pilot.pause()
+        await press_and_pause(pilot, "down", "enter")  # overrule: "No key errors in the log"
         assert isinstance(app.screen, StepScreen)
         answered = [m for m in app.session.moves if not m.is_link][-1]
         assert (answered.node, answered.choice, answered.proposed) == ("c-despool", "clean", "key-missing")
@@ -82,11 +82,9 @@ async def test_confirming_the_proposal_shows_in_the_runbook():
     async with app.run_test(size=SIZE) as pilot:
         await to_despool_check(pilot)
         await scan_path(pilot, BUNDLE)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert app.session.node_id == "q-retries"
-        await pilot.press("9", "5", "enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "9", "5", "enter")
         assert isinstance(app.screen, RunbookScreen)
         text = screen_text(app)
         assert "Despooler log: The parent cannot find the secondary site's public key  (◆ proposed by the evidence)" in text
@@ -113,10 +111,8 @@ async def start_at_check_then_override_to_runbook(pilot, quiet_log: Path) -> Non
     await scan_path(pilot, quiet_log)  # a despool.log with no key errors in it
     answers = app.screen.query_one("#ev-answers", OptionList)
     assert answers.get_option_at_index(answers.highlighted).id == "clean"
-    await pilot.press("up", "enter")
-    await pilot.pause()
-    await pilot.press("7", "enter")
-    await pilot.pause()
+    await press_and_pause(pilot, "up", "enter")
+    await press_and_pause(pilot, "7", "enter")
     assert isinstance(app.screen, RunbookScreen)
 
 
@@ -130,8 +126,7 @@ async def test_a_folder_without_the_files_a_check_reads_proposes_nothing(tmp_pat
         summary = str(app.screen.query_one("#ev-summary").visual)
         assert "No proposal: the evidence holds none of despool.lo?" in summary
         assert not any("◆ proposed" in t for t in option_texts(app.screen.query_one("#ev-answers", OptionList)))
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         answered = app.session.moves[-1] if not app.session.moves[-1].is_link else app.session.moves[-2]
         assert answered.proposed is None
 
@@ -152,14 +147,11 @@ async def test_pasted_text_is_scanned_too():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await to_despool_check(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
+        await press_and_pause(pilot, "f3")
         app.screen.query_one("#ev-paste", TextArea).text = (
             "Cannot find a public key for instruction C:\\x.ins incoming from site P07, retry it later"
         )
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await scan_and_wait(pilot)
         answers = app.screen.query_one("#ev-answers", OptionList)
         assert answers.get_option_at_index(answers.highlighted).id == "key-missing"
 
@@ -201,8 +193,7 @@ async def test_log_text_full_of_markup_and_escapes_is_shown_as_written(tmp_path:
         await pilot.press("tab")  # from the answers to nowhere special; the proposal still stands
         answers = app.screen.query_one("#ev-answers", OptionList)
         answers.focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         answered = [m for m in app.session.moves if not m.is_link][-1]
         assert answered.choice == "key-missing"
         assert all("\x1b" not in c.text for c in answered.evidence)
@@ -213,10 +204,8 @@ async def test_typed_text_with_markup_stays_text():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await to_despool_check(pilot)
-        await pilot.press("1")  # key missing -> retries
-        await pilot.pause()
-        await pilot.press(*"[@click=app.quit]", "enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "1")  # key missing -> retries
+        await press_and_pause(pilot, *"[@click=app.quit]", "enter")
         assert app.is_running
         message = str(app.screen.query_one("#capture-msg").visual)
         assert "'[@click=app.quit]' does not look right" in message or "'[@click=app.quit]' is not a whole number" in message
@@ -239,8 +228,7 @@ async def test_progress_is_shown_in_bytes_and_escape_cancels(monkeypatch):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await to_despool_check(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
+        await press_and_pause(pilot, "f3")
         app.screen.query_one("#ev-path", PathInput).value = str(BUNDLE)
         await pilot.press("ctrl+s")
         for _ in range(100):
@@ -250,8 +238,7 @@ async def test_progress_is_shown_in_bytes_and_escape_cancels(monkeypatch):
         assert app.screen.phase == "ev-running"
         assert str(app.screen.query_one("#ev-progress-label").visual) == "Read 512.0 KB of 2.0 MB (25%)"
         assert app.screen.query_one("#ev-progress").percentage == 0.25
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_and_pause(pilot, "escape")
         assert seen_cancel.wait(5)
         release.set()
         await app.workers.wait_for_complete()
@@ -260,8 +247,7 @@ async def test_progress_is_shown_in_bytes_and_escape_cancels(monkeypatch):
         assert app.screen.phase == "ev-collect"
         assert "Scan cancelled after 512.0 KB" in str(app.screen.query_one("#ev-collect-msg").visual)
         assert app.session.node_id == "c-despool"
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_and_pause(pilot, "escape")
         assert isinstance(app.screen, StepScreen)
 
 
@@ -269,26 +255,20 @@ async def test_progress_is_shown_in_bytes_and_escape_cancels(monkeypatch):
 async def test_scan_from_home_points_to_a_tree_and_starts_it_with_the_values_found():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+        await press_and_pause(pilot, "f3")
         assert isinstance(app.screen, EvidenceScreen)
         app.screen.query_one("#ev-path", PathInput).value = str(BUNDLE)
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await scan_and_wait(pilot)
         answers = app.screen.query_one("#ev-answers", OptionList)
         assert option_ids(answers)[0] == "mini"
         assert "3 matches" in option_texts(answers)[0]
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, StepScreen)
         assert app.session.tree_id == "mini"
         assert app.session.values["site_code"] == "T01"
         # At the check, the evidence scanned from home is offered again.
-        await pilot.press("1")
-        await pilot.pause()
-        await pilot.press("f3")
-        await pilot.pause()
+        await press_and_pause(pilot, "1")
+        await press_and_pause(pilot, "f3")
         assert app.screen.query_one("#ev-path", PathInput).value == str(BUNDLE)
 
 
@@ -297,15 +277,13 @@ async def test_the_path_box_completes_names_from_disk():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await to_despool_check(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
+        await press_and_pause(pilot, "f3")
         box = app.screen.query_one("#ev-path", PathInput)
         box.focus()
         await pilot.press(*f"{TUI}/bun")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.press("tab")
-        await pilot.pause()
+        await press_and_pause(pilot, "tab")
         assert box.value == f"{BUNDLE}/"
         assert app.focused is box
         await pilot.press(*"desp")
@@ -320,16 +298,13 @@ async def test_browse_picks_a_folder():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await to_despool_check(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
+        await press_and_pause(pilot, "f3")
         app.screen.query_one("#ev-path", PathInput).value = str(BUNDLE)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await press_and_pause(pilot, "ctrl+o")
         assert isinstance(app.screen, BrowseScreen)
         assert app.screen.start == BUNDLE.resolve()
         await pilot.pause(0.2)
-        await pilot.press("u")
-        await pilot.pause()
+        await press_and_pause(pilot, "u")
         assert isinstance(app.screen, EvidenceScreen)
         picked = Path(app.screen.query_one("#ev-path", PathInput).value)
         assert picked == BUNDLE.resolve() or picked.parent == BUNDLE.resolve()
@@ -340,13 +315,11 @@ async def test_triage_ranks_as_you_type_and_enter_opens_the_best_match():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press(*"Cannot find a public key for instruction")
-        await pilot.pause()
+        await press_and_pause(pilot, *"Cannot find a public key for instruction")
         home_list = app.screen.query_one("#home-list", OptionList)
         assert home_list.border_title == "Best matches"
         assert option_ids(home_list)[home_list.highlighted].startswith("match:mini:")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, StepScreen)
         assert app.session.tree_id == "mini"
 
@@ -355,8 +328,7 @@ async def test_triage_ranks_as_you_type_and_enter_opens_the_best_match():
 async def test_triage_box_takes_markup_as_plain_words():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"[@click=app.quit] [b]x[/b] [/usr/bin")
-        await pilot.pause()
+        await press_and_pause(pilot, *"[@click=app.quit] [b]x[/b] [/usr/bin")
         assert app.is_running
         assert app.screen.query_one("#triage", Input).value == "[@click=app.quit] [b]x[/b] [/usr/bin"
 
@@ -378,10 +350,8 @@ async def test_typed_values_shown_in_titles_and_commands_stay_text(tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         app.begin("mini-linked")
         await pilot.pause()
-        await pilot.press(*"[@click=app.quit]X", "enter")
-        await pilot.pause()
-        await pilot.press("1")
-        await pilot.pause()
+        await press_and_pause(pilot, *"[@click=app.quit]X", "enter")
+        await press_and_pause(pilot, "1")
         assert app.session.at_runbook
         step = app.screen.query(".step").first()
         await pilot.click(step, offset=(10, 0))
@@ -401,11 +371,9 @@ async def test_without_a_proposal_nothing_is_preselected_and_a_number_answers(tm
         answers = app.screen.query_one("#ev-answers", OptionList)
         assert answers.highlighted is None
         assert answers.border_title == "Your answer (arrows or its number)"
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, EvidenceScreen)
-        await pilot.press("2")
-        await pilot.pause()
+        await press_and_pause(pilot, "2")
         assert isinstance(app.screen, StepScreen)
         answered = [m for m in app.session.moves if not m.is_link][-1]
         assert (answered.node, answered.choice, answered.proposed) == ("c-despool", "clean", None)

@@ -10,9 +10,9 @@ import time
 from dataclasses import replace
 
 import pytest
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, TextArea
 
-from tuikit import fixture_catalog, make_app, option_ids
+from tuikit import fixture_catalog, make_app, open_tree, press_and_pause, scan_and_wait
 from wizard.core.session import Session, save
 
 SIZE = (80, 24)
@@ -35,35 +35,67 @@ def utc(monkeypatch: pytest.MonkeyPatch):
     time.tzset()
 
 
+def steps(*moves):
+    """A run_before for snap_compare that makes each move in turn: a key or a tuple of keys is pressed and let
+    settle, anything else is an async function of the pilot."""
+
+    async def run_before(pilot) -> None:
+        for move in moves:
+            if isinstance(move, str):
+                await press_and_pause(pilot, move)
+            elif isinstance(move, tuple):
+                await press_and_pause(pilot, *move)
+            else:
+                await move(pilot)
+
+    return run_before
+
+
+def snapshot(snap_compare, *moves, app=None, size=SIZE, **options) -> bool:
+    """Compare the app (a fresh one unless given) with its stored picture after the moves."""
+    if moves:
+        options["run_before"] = steps(*moves)
+    return snap_compare(make_app() if app is None else app, terminal_size=size, **options)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+
+
 async def open_mini(pilot) -> None:
     await pilot.pause()
-    home_list = pilot.app.screen.query_one("#home-list", OptionList)
-    home_list.focus()
-    home_list.highlighted = option_ids(home_list).index("tree:mini")
-    await pilot.press("enter")
+    await open_tree(pilot, "mini")
+
+
+at_check = steps(open_mini, "1")
+at_runbook = steps(at_check, "1", ("4", "0", "enter"))
+
+
+async def paste_despool_lines(pilot) -> None:
+    pilot.app.screen.query_one("#ev-paste", TextArea).text = PASTED
+
+
+async def scroll_to_the_steps(pilot) -> None:
+    pilot.app.screen.query_one("#runbook").scroll_to(y=12, animate=False)
     await pilot.pause()
 
 
-async def at_check(pilot) -> None:
-    await open_mini(pilot)
-    await pilot.press("1")
+async def use_the_plain_theme(pilot) -> None:
+    pilot.app.theme = "wizard-plain"
     await pilot.pause()
 
 
-async def at_runbook(pilot) -> None:
-    await at_check(pilot)
-    await pilot.press("1")
-    await pilot.pause()
-    await pilot.press("4", "0", "enter")
+async def type_an_export_path(pilot) -> None:
+    pilot.app.screen.query_one("#export-path", Input).value = "/srv/tickets/runbook.md"
     await pilot.pause()
 
 
 def test_home(snap_compare):
-    assert snap_compare(make_app(), terminal_size=SIZE)
+    assert snapshot(snap_compare)
 
 
 def test_home_triage_matches(snap_compare):
-    assert snap_compare(make_app(), press=list("public key refused"), terminal_size=SIZE)
+    assert snapshot(snap_compare, press=list("public key refused"))
 
 
 def test_home_with_saved_walks(snap_compare, private_data_dir):
@@ -72,132 +104,67 @@ def test_home_with_saved_walks(snap_compare, private_data_dir):
     save(replace(walk, id="20090402-081500-aaaaaa", updated="2009-04-02T08:15:00+00:00"), private_data_dir)
     other = Session.start(catalog, "mini-linked").answer(value="T01")
     save(replace(other, id="20090401-120000-bbbbbb", updated="2009-04-01T12:00:00+00:00"), private_data_dir)
-    assert snap_compare(make_app(catalog), terminal_size=SIZE)
+    assert snapshot(snap_compare, app=make_app(catalog))
 
 
 def test_step_question(snap_compare):
-    assert snap_compare(make_app(), run_before=open_mini, terminal_size=SIZE)
+    assert snapshot(snap_compare, open_mini)
 
 
 def test_step_check(snap_compare):
-    assert snap_compare(make_app(), run_before=at_check, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_check)
 
 
 def test_step_capture_rejects_a_value(snap_compare):
-    async def typed(pilot):
-        await at_check(pilot)
-        await pilot.press("1")
-        await pilot.pause()
-        await pilot.press("x", "1", "enter")
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=typed, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_check, "1", ("x", "1", "enter"))
 
 
 def test_step_after_a_note_and_a_link(snap_compare):
-    async def linked(pilot):
-        await open_mini(pilot)
-        await pilot.press("2")
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=linked, terminal_size=SIZE)
+    assert snapshot(snap_compare, open_mini, "2")
 
 
 def test_evidence_collect(snap_compare):
-    async def opened(pilot):
-        await at_check(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=opened, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_check, "f3")
 
 
 def test_evidence_results_with_proposal(snap_compare):
-    async def scanned(pilot):
-        await at_check(pilot)
-        await pilot.press("f3")
-        await pilot.pause()
-        pilot.app.screen.query_one("#ev-paste", TextArea).text = PASTED
-        await pilot.press("ctrl+s")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=scanned, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_check, "f3", paste_despool_lines, scan_and_wait)
 
 
 def test_evidence_scan_from_home(snap_compare):
-    async def scanned(pilot):
-        await pilot.pause()
-        await pilot.press("f3")
-        await pilot.pause()
-        pilot.app.screen.query_one("#ev-paste", TextArea).text = PASTED
-        await pilot.press("ctrl+s")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=scanned, terminal_size=SIZE)
+    assert snapshot(snap_compare, settle, "f3", paste_despool_lines, scan_and_wait)
 
 
 def test_runbook(snap_compare):
-    assert snap_compare(make_app(), run_before=at_runbook, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_runbook)
 
 
 def test_runbook_steps(snap_compare):
-    async def scrolled(pilot):
-        await at_runbook(pilot)
-        pilot.app.screen.query_one("#runbook").scroll_to(y=12, animate=False)
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=scrolled, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_runbook, scroll_to_the_steps)
 
 
 def test_runbook_without_colour(snap_compare, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
     assert app.no_color
-    assert snap_compare(app, run_before=at_runbook, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_runbook, app=app)
 
 
 def test_home_in_the_plain_theme(snap_compare):
-    app = make_app()
-
-    async def plain(pilot):
-        await pilot.pause()
-        pilot.app.theme = "wizard-plain"
-        await pilot.pause()
-
-    assert snap_compare(app, run_before=plain, terminal_size=SIZE)
+    assert snapshot(snap_compare, settle, use_the_plain_theme)
 
 
 def test_tree_map(snap_compare):
-    async def mapped(pilot):
-        await at_runbook(pilot)
-        await pilot.press("f2")
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=mapped, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_runbook, "f2")
 
 
 def test_export_dialog(snap_compare):
-    async def exporting(pilot):
-        await at_runbook(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        pilot.app.screen.query_one("#export-path", Input).value = "/srv/tickets/runbook.md"
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=exporting, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_runbook, "e", type_an_export_path)
 
 
 def test_help(snap_compare):
-    async def helped(pilot):
-        await at_check(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
-
-    assert snap_compare(make_app(), run_before=helped, terminal_size=SIZE)
+    assert snapshot(snap_compare, at_check, "f1")
 
 
 def test_step_at_a_larger_size(snap_compare):
-    assert snap_compare(make_app(), run_before=at_check, terminal_size=(120, 36))
-
+    assert snapshot(snap_compare, at_check, size=(120, 36))

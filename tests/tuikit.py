@@ -6,6 +6,9 @@ import asyncio
 import functools
 from pathlib import Path
 
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
 from wizard.core.catalog import Catalog, load_catalog
 from wizard.tui.app import WizardApp, create_app
 
@@ -45,6 +48,27 @@ def screen_text(app) -> str:
         visual = widget.visual
         parts.append(str(visual) if visual is not None else "")
     return "\n".join(parts)
+
+
+async def press_and_pause(pilot: Pilot, *keys: str) -> None:
+    """Press the keys, then let the app handle them before looking at the screen."""
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def open_tree(pilot: Pilot, tree_id: str) -> None:
+    """From home, open a tree the way an operator would: highlight its entry in the list and press enter."""
+    home_list = pilot.app.screen.query_one("#home-list", OptionList)
+    home_list.focus()
+    home_list.highlighted = option_ids(home_list).index(f"tree:{tree_id}")
+    await press_and_pause(pilot, "enter")
+
+
+async def scan_and_wait(pilot: Pilot) -> None:
+    """Start the scan on the evidence screen and wait until its worker has finished and the results are shown."""
+    await pilot.press("ctrl+s")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def pilot_test(body):
