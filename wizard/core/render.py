@@ -253,17 +253,21 @@ def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _why_how(item: dict[str, Any], why_label: str) -> list[str]:
+    """A question's why, how to find out and helpful commands, as Markdown lines."""
+    out = [f"{why_label}: {item['why']}", ""] if item["why"] else []
+    out += [f"How to find out: {item['how']}", ""]
+    if item["commands"]:
+        out += [*_fence(item["commands"]), ""]
+    return out
+
+
 def question_markdown(session: Session) -> str:
     data = question_dict(session)
     out = []
     if data["path"]:
         out += ["## So far", "", *_path_markdown(data["path"]), ""]
-    out += [f"## {data['prompt']}", ""]
-    if data["why"]:
-        out += [f"Why it matters: {data['why']}", ""]
-    out += [f"How to find out: {data['how']}", ""]
-    if data["commands"]:
-        out += [*_fence(data["commands"]), ""]
+    out += [f"## {data['prompt']}", "", *_why_how(data, "Why it matters")]
     if data["capture"]:
         cap = data["capture"]
         example = f" (for example {cap['example']})" if cap["example"] else ""
@@ -397,11 +401,7 @@ def _tree_markdown(tree: Tree) -> str:
             heading = f"Continue in `{item['tree']}`"
         out += [f"## {heading}", "", f"`{item['id']}` ({kind})", ""]
         if kind in ("question", "check"):
-            if item["why"]:
-                out += [f"Why: {item['why']}", ""]
-            out += [f"How to find out: {item['how']}", ""]
-            if item["commands"]:
-                out += [*_fence(item["commands"]), ""]
+            out += _why_how(item, "Why")
             if item["capture"]:
                 cap = item["capture"]
                 pattern = f", pattern `{cap['pattern']}`" if cap["pattern"] else ""
