@@ -256,3 +256,12 @@ def test_lint_defers_to_the_evaluator():
     result = load_text(_tree_text(runbook, "      - {id: x, label: X, next: r}\n"))
     assert [p.code for p in result.problems] == ["WZ406"]
     assert "evaluator" in result.problems[0].message
+
+
+def test_a_misspelt_next_is_reported_once_not_as_a_cascade_of_unreachable_nodes():
+    text = (FIXTURES / "good" / "mini.yaml").read_text().replace("next: q-retries", "next: q-retires")
+    codes = sorted(d.code for d in load_text(text, "mini.yaml").problems)
+    assert codes == ["WZ301"]
+    unrelated = text.replace("next: q-retires", "next: nothing-like-any-node")
+    codes = sorted(d.code for d in load_text(unrelated, "mini.yaml").problems)
+    assert "WZ301" in codes and "WZ303" in codes

@@ -155,16 +155,42 @@ def successors(tree: Tree) -> dict[str, list[str]]:
     return out
 
 
+def _with_typos_repaired(tree: Tree, graph: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The graph as it would be once each dangling target is corrected to the node its hint names.
+
+    Reachability is judged on this, so one misspelt `next` is reported once (WZ301) instead of also as a
+    cascade of unreachable nodes behind it.
+    """
+    import difflib
+
+    nodes = tree.nodes
+    repaired = graph
+    for node_id, node in nodes.items():
+        if not isinstance(node, (Question, Check)):
+            continue
+        targets = [c.next for c in node.choices] + ([node.capture.next] if node.capture and node.capture.next else [])
+        for target in targets:
+            if target and target not in nodes:
+                candidates = [n for n in nodes if abs(len(n) - len(target)) <= 2][:_HINT_CANDIDATES_LIMIT]
+                found = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
+                if found:
+                    if repaired is graph:
+                        repaired = {k: list(v) for k, v in graph.items()}
+                    repaired[node_id].append(found[0])
+    return repaired
+
+
 def _check_graph(tree: Tree, broken: set[str], report: _Reporter) -> None:
     nodes = tree.nodes
     graph = successors(tree)
 
     roots = [r for r in (tree.start, tree.triage.entry) if r in nodes]
     if tree.start in nodes:
+        repaired = _with_typos_repaired(tree, graph)
         seen = set(roots)
         stack = list(roots)
         while stack:
-            for target in graph[stack.pop()]:
+            for target in repaired[stack.pop()]:
                 if target not in seen:
                     seen.add(target)
                     stack.append(target)
