@@ -384,12 +384,15 @@ def _check_regex(pattern: str, path: str, fallback: Loc, report: _Reporter) -> N
 
 
 def declared_names(tree: Tree, verdicts: dict[str, tuple] | None = None) -> set[str]:
-    """Names a placeholder may use: capture names, regex named groups, count_as names and compute names."""
+    """Names a placeholder may use: capture names, choice `set` names, regex named groups, count_as names and compute names."""
     verdicts = {} if verdicts is None else verdicts
     names: set[str] = set()
     for node in tree.nodes.values():
-        if isinstance(node, (Question, Check)) and node.capture is not None and node.capture.name:
-            names.add(node.capture.name)
+        if isinstance(node, (Question, Check)):
+            if node.capture is not None and node.capture.name:
+                names.add(node.capture.name)
+            for choice in node.choices:
+                names.update(name for name, _ in choice.sets)
         if isinstance(node, Check):
             for signature in node.signatures:
                 if signature.count_as:

@@ -295,7 +295,7 @@ RUNBOOK_FIELDS = NODE_COMMON + ("diagnosis", "compute", "steps", "next", "escala
 RUNBOOK_REQUIRED = ("title", "diagnosis", "steps")
 LINK_FIELDS = NODE_COMMON + ("tree", "node", "why")
 LINK_REQUIRED = ("tree", "why")
-CHOICE_FIELDS = ("id", "label", "next", "note")
+CHOICE_FIELDS = ("id", "label", "next", "note", "set")
 CHOICE_REQUIRED = ("id", "label", "next")
 CAPTURE_FIELDS = ("name", "label", "pattern", "type", "example", "next")
 CAPTURE_REQUIRED = ("name", "label")
@@ -626,7 +626,23 @@ class _Builder:
         choice_id = self.text(data, path, "id")
         self.check_pattern(path, choice_id, _is_choice_id(choice_id), "choice id", CHOICE_ID_PATTERN, "id")
         return Choice(id=choice_id, label=self.text(data, path, "label"), next=self.text(data, path, "next"),
-                      note=self.text(data, path, "note"), loc=self.loc(path))
+                      note=self.text(data, path, "note"), sets=self.assignments(data, path), loc=self.loc(path))
+
+    def assignments(self, data: dict, path: str) -> tuple[tuple[str, str], ...]:
+        """A choice's `set`: value names to plain numbers or text."""
+        mapping = self.submapping(data, path, "set")
+        if mapping is None:
+            return ()
+        out = []
+        base = _join(path, "set")
+        for name, value in mapping.items():
+            name_path = _join(base, str(name))
+            self.check_pattern(name_path, str(name), _is_name(str(name)), "value name", NAME_PATTERN)
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                self.wrong(name_path, value, "a number or text")
+                continue
+            out.append((str(name), str(value)))
+        return tuple(out)
 
     def capture(self, path: str, data: dict) -> Capture:
         self.fields(data, path, CAPTURE_FIELDS, CAPTURE_REQUIRED, "a capture")

@@ -26,10 +26,13 @@ NOWHERE = Loc("<memory>", 0, 0)
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """An answer. `sets` gives values the answer implies, so a runbook can compute with a yes or a no."""
+
     id: str
     label: str
     next: str
     note: str = ""
+    sets: tuple[tuple[str, str], ...] = ()
     loc: Loc = NOWHERE
 
 

@@ -316,7 +316,10 @@ def tree_dict(tree: Tree) -> dict[str, Any]:
                     if node.capture
                     else None
                 ),
-                choices=[{"id": c.id, "label": c.label, "next": c.next, "note": c.note} for c in node.choices],
+                choices=[
+                    {"id": c.id, "label": c.label, "next": c.next, "note": c.note, "set": dict(c.sets)}
+                    for c in node.choices
+                ],
             )
         if isinstance(node, Check):
             item.update(
@@ -418,7 +421,8 @@ def _tree_markdown(tree: Tree) -> str:
         if kind in ("question", "check") and item["choices"]:
             for c in item["choices"]:
                 note = f" ({c['note']})" if c["note"] else ""
-                out.append(f"- **{c['id']}**: {c['label']} → `{c['next']}`{note}")
+                sets = "".join(f" · sets `{k}` = {v}" for k, v in c["set"].items())
+                out.append(f"- **{c['id']}**: {c['label']} → `{c['next']}`{sets}{note}")
             out.append("")
         if kind == "runbook":
             out += [item["diagnosis"], ""]

@@ -178,6 +178,8 @@ class Session:
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise AnswerError(f"'{choice}' is not a choice here{hint}; choose one of: {', '.join(ids)}")
             target, label = picked.next, picked.label
+            for name, implied in picked.sets:
+                captured.setdefault(name, implied)
         else:
             if choice:
                 raise AnswerError("this question has no choices; it only takes a value")
