@@ -59,15 +59,37 @@ def test_runbook_waits_five_minutes_and_verifies_in_despool_log_and_receive_fold
     assert runbook.escalate and {n.tree for n in runbook.next} == {"pending-site", "sender-address"}
 
 
+def retry_values(tree, read: str, typed: str) -> dict[str, str]:
+    """What the operator gives on one route: the choice's implied zero plus the number typed at its question."""
+    picked = next(c for c in tree.nodes["q-retry-evidence"].choices if c.id == read)
+    return {**dict(picked.sets), tree.nodes[picked.next].capture.name: typed}
+
+
 @pytest.mark.parametrize(
-    ("counted", "minutes", "left", "minutes_left"),
-    [("29", "0", "71", "355"), ("0", "143", "72", "360"), ("0", "900", "0", "0"), ("120", "0", "0", "0")],
+    ("read", "typed", "left", "minutes_left"),
+    [("count", "29", "71", "355"), ("time", "143", "72", "360"), ("time", "900", "0", "0"), ("count", "120", "0", "0")],
 )
-def test_retry_budget_is_five_minutes_times_one_hundred(tree, counted, minutes, left, minutes_left):
-    values = {"retries_counted": counted, "minutes_since_first_refusal": minutes}
+def test_retry_budget_is_five_minutes_times_one_hundred(tree, read, typed, left, minutes_left):
+    values = retry_values(tree, read, typed)
     result = {c.name: c.value for c in compute_values(tree.nodes["rb-manual-key-exchange"], values)}
     assert result["retries_left"] == left and result["minutes_left"] == minutes_left
     assert int(result["hours_left"]) * 60 + int(result["minutes_part"]) == int(minutes_left)
+
+
+def test_one_question_picks_retry_count_or_first_refusal_and_zeroes_the_other(tree):
+    status = tree.nodes["c-despooler-status"]
+    assert {c.next for c in status.choices} == {"q-retry-evidence"}
+    pick = tree.nodes["q-retry-evidence"]
+    routes = {c.id: (c.next, dict(c.sets)) for c in pick.choices}
+    assert routes == {
+        "count": ("q-retries-counted", {"minutes_since_first_refusal": "0"}),
+        "time": ("q-minutes-since-first", {"retries_counted": "0"}),
+    }
+    counted, since = tree.nodes["q-retries-counted"], tree.nodes["q-minutes-since-first"]
+    assert (counted.capture.name, since.capture.name) == ("retries_counted", "minutes_since_first_refusal")
+    assert counted.capture.next == since.capture.next == "q-child-site-code"
+    for node in (pick, counted, since):
+        assert "Type 0" not in node.prompt and "Type 0" not in node.how
 
 
 def test_despool_check_matches_both_source_messages_and_captures_the_site(tree):
@@ -118,7 +140,8 @@ def test_bundle_with_refused_instructions_reaches_the_manual_exchange(capsys):
     result = walk_json(
         capsys,
         "key-exchange",
-        *sets({**NAMES, "retries_counted": "29", "minutes_since_first_refusal": "0"}),
+        "--answer", "q-retry-evidence=count",
+        *sets({**NAMES, "retries_counted": "29"}),
         bundle="dal-keys-never-exchanged",
     )
     assert (result["status"], result["tree"], result["node"]) == ("runbook", "key-exchange", "rb-manual-key-exchange")
@@ -132,6 +155,20 @@ def test_bundle_with_refused_instructions_reaches_the_manual_exchange(capsys):
     commands = [c for step in result["steps"] for c in step["commands"]]
     assert "dir %SystemDrive%\\DAL.ct4" in commands
     assert 'move %SystemDrive%\\NYC.ct5 "\\\\DAL-CM01\\SMS_DAL\\inboxes\\hman.box\\"' in commands
+
+
+def test_bundle_walked_by_the_time_of_the_first_refusal_gives_the_same_budget(capsys):
+    result = walk_json(
+        capsys,
+        "key-exchange",
+        "--answer", "q-retry-evidence=time",
+        *sets({**NAMES, "minutes_since_first_refusal": "143"}),
+        bundle="dal-keys-never-exchanged",
+    )
+    assert (result["status"], result["node"]) == ("runbook", "rb-manual-key-exchange")
+    assert result["values"]["retries_counted"] == "0"
+    computed = {c["name"]: c["value"] for c in result["computed"]}
+    assert (computed["retries_left"], computed["minutes_left"]) == ("72", "360")
 
 
 def test_bundle_without_key_errors_leads_to_the_sender_address(capsys):

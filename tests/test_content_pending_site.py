@@ -74,7 +74,7 @@ def test_bundle_with_key_refusals_ends_in_the_manual_key_exchange(capsys):
     result = walk(
         capsys, "dal-pending-keys-refused", *FIRST_ANSWERS,
         "--answer", "key-exchange:c-despooler-status=none",
-        "--set", "retries_counted=12", "--set", "minutes_since_first_refusal=0",
+        "--answer", "key-exchange:q-retry-evidence=count", "--set", "retries_counted=12",
         "--set", "parent_site_code=NYC", "--set", "parent_server=NYC-CM01", "--set", "child_server=DAL-CM01",
         "--set", f"child_install_dir={FOLDER}", "--set", f"parent_install_dir={FOLDER}", "--set", "language_code=00000409",
     )

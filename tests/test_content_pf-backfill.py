@@ -132,38 +132,44 @@ def test_timeouts_and_the_five_minute_check_are_in_the_waiting_runbook(tree):
     assert "immediately" in sync.do
 
 
+def timing_values(tree, how_it_began: str, routing: str, **typed: str) -> dict[str, str]:
+    """The values the two timing choices set, plus the numbers typed at the later questions."""
+    values = dict(next(c for c in tree.nodes["q-q2-new-replica"].choices if c.id == how_it_began).sets)
+    values.update(next(c for c in tree.nodes["q-q2-same-rg"].choices if c.id == routing).sets)
+    values.update(typed)
+    return values
+
+
 @pytest.mark.parametrize(
-    ("new_replica", "same_rg", "requests_sent", "wait_hours", "following_hours"),
+    ("how_it_began", "routing", "requests_sent", "wait_hours", "following_hours"),
     [
-        (1, 1, 0, "0.25", "12"),  # new replica: first request after 15 minutes
-        (1, 0, 0, "0.25", "24"),
-        (0, 1, 0, "6", "12"),  # gap found in normal replication, same routing group
-        (0, 0, 0, "12", "24"),  # ... only another routing group has the data
-        (0, 1, 1, "12", "24"),
-        (0, 1, 2, "24", "24"),
-        (0, 0, 1, "24", "48"),
-        (0, 0, 5, "48", "48"),
-        (1, 0, 1, "24", "48"),
+        ("new-replica", "same", 0, "0.25", "12"),  # new replica: first request after 15 minutes
+        ("new-replica", "different", 0, "0.25", "24"),
+        ("normal-replication", "same", 0, "6", "12"),  # gap found in normal replication, same routing group
+        ("normal-replication", "different", 0, "12", "24"),  # ... only another routing group has the data
+        ("normal-replication", "same", 1, "12", "24"),
+        ("normal-replication", "same", 2, "24", "24"),
+        ("normal-replication", "different", 1, "24", "48"),
+        ("normal-replication", "different", 5, "48", "48"),
+        ("new-replica", "different", 1, "24", "48"),
     ],
 )
-def test_next_backfill_request_arithmetic(tree, new_replica, same_rg, requests_sent, wait_hours, following_hours):
-    values = {
-        "new_replica": str(new_replica),
-        "same_rg": str(same_rg),
-        "requests_sent": str(requests_sent),
-        "start_hour": "14",
-        "start_minute": "20",
-    }
+def test_next_backfill_request_arithmetic(tree, how_it_began, routing, requests_sent, wait_hours, following_hours):
+    values = timing_values(
+        tree, how_it_began, routing, requests_sent=str(requests_sent), start_hour="14", start_minute="20"
+    )
     computed = {c.name: c.value for c in compute_values(tree.nodes["rb-q2-wait"], values)}
     assert computed["wait_hours"] == wait_hours
     assert computed["following_hours"] == following_hours
 
 
 def test_next_backfill_request_clock_time_rolls_over_midnight(tree):
-    values = {"new_replica": "0", "same_rg": "0", "requests_sent": "1", "start_hour": "22", "start_minute": "50"}
+    values = timing_values(
+        tree, "normal-replication", "different", requests_sent="1", start_hour="22", start_minute="50"
+    )
     computed = {c.name: c.value for c in compute_values(tree.nodes["rb-q2-wait"], values)}
     assert (computed["due_day"], computed["due_hour"], computed["due_minute"]) == ("1", "22", "50")
-    values.update(requests_sent="0", same_rg="1")
+    values = timing_values(tree, "normal-replication", "same", requests_sent="0", start_hour="22", start_minute="50")
     computed = {c.name: c.value for c in compute_values(tree.nodes["rb-q2-wait"], values)}
     assert (computed["due_day"], computed["due_hour"], computed["due_minute"]) == ("1", "4", "50")
 
@@ -176,14 +182,24 @@ def test_waiting_runbook_uses_the_computed_time(tree):
 
 def test_timing_captures_are_numbers(tree):
     for node_id, name in [
-        ("q-q2-new-replica", "new_replica"),
-        ("q-q2-same-rg", "same_rg"),
         ("q-q2-requests-sent", "requests_sent"),
         ("q-q2-start-hour", "start_hour"),
         ("q-q2-start-minute", "start_minute"),
     ]:
         capture = tree.nodes[node_id].capture
         assert capture.name == name and capture.type == "integer"
+
+
+def test_yes_no_timing_inputs_are_labelled_choices_that_set_one_or_zero(tree):
+    for node_id, name, then, expected in [
+        ("q-q2-new-replica", "new_replica", "q-q2-same-rg", {"new-replica": "1", "normal-replication": "0"}),
+        ("q-q2-same-rg", "same_rg", "q-q2-requests-sent", {"same": "1", "different": "0"}),
+    ]:
+        node = tree.nodes[node_id]
+        assert node.capture is None
+        assert {c.id: dict(c.sets) for c in node.choices} == {cid: {name: value} for cid, value in expected.items()}
+        assert {c.next for c in node.choices} == {then}
+        assert "Type 1" not in node.how and "type 0" not in node.how
 
 
 def test_outstanding_backfill_limit_runbook(tree):
@@ -317,8 +333,8 @@ def test_bundle_gap_in_normal_replication(capsys):
         "--set", "lacking_server=EXHQ02",
         "--set", "source_server=EXHQ01",
         "--answer", "q-q2-forced=not-yet",
-        "--set", "new_replica=0",
-        "--set", "same_rg=1",
+        "--answer", "q-q2-new-replica=normal-replication",
+        "--answer", "q-q2-same-rg=same",
         "--set", "requests_sent=0",
         "--set", "start_hour=16",
         "--set", "start_minute=40",
@@ -327,6 +343,7 @@ def test_bundle_gap_in_normal_replication(capsys):
     assert answered_from_evidence(data, "c-q1-knows")
     q2 = next(r for r in data["path"] if r["node"] == "c-q2-requests")
     assert q2["choice"] == "none" and q2["proposed"] == "none"
+    assert (data["values"]["new_replica"], data["values"]["same_rg"]) == ("0", "1")
     computed = {c["name"]: c["value"] for c in data["computed"]}
     assert (computed["wait_hours"], computed["due_day"], computed["due_hour"], computed["due_minute"]) == (
         "6", "0", "22", "40")
