@@ -7,6 +7,7 @@ are allowed; nothing is ever passed to `eval`.
 from __future__ import annotations
 
 import ast
+import difflib
 import math
 from collections.abc import Mapping
 
@@ -17,7 +18,7 @@ FUNCTIONS = {
     "ceil": math.ceil,
     "floor": math.floor,
 }
-ONE_ARGUMENT = {"round", "ceil", "floor"}
+ARITY = {"min": (1, None), "max": (1, None), "round": (1, 1), "ceil": (1, 1), "floor": (1, 1)}
 _BINARY = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
@@ -26,62 +27,93 @@ _BINARY = {
     ast.FloorDiv: lambda a, b: a // b,
     ast.Mod: lambda a, b: a % b,
 }
+_SYMBOLS = {ast.Pow: "**", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
+            ast.MatMult: "@"}
+_SYNTAX = {
+    ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'", ast.Attribute: "an attribute ('.')",
+    ast.Subscript: "indexing ('[...]')", ast.IfExp: "'if ... else'", ast.Lambda: "lambda",
+    ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a mapping", ast.Set: "a set",
+    ast.JoinedStr: "an f-string", ast.Starred: "'*'",
+}
+ALLOWED = "numbers, names, + - * / // %, parentheses, min max round ceil floor"
 MAX_LENGTH = 500
 
 
 class ExprError(ValueError):
-    """An expression that cannot be parsed, uses something not allowed, or cannot be evaluated."""
+    """An expression that cannot be parsed, uses something not allowed, or cannot be evaluated.
+
+    `kind` says which: "syntax", "too-long", "not-allowed" or "evaluation"; `hint` says what to write instead.
+    """
+
+    def __init__(self, message: str, kind: str = "evaluation", hint: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.hint = hint
 
 
-def _parse(text: str) -> ast.expr:
+def _parse(text: str) -> tuple[ast.expr, set[str]]:
+    """The parsed expression and the value names it reads, once it is known to be plain arithmetic."""
     if len(text) > MAX_LENGTH:
-        raise ExprError(f"expression longer than {MAX_LENGTH} characters")
+        raise ExprError(f"expression longer than {MAX_LENGTH} characters", "too-long")
     try:
         tree = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError) as exc:
-        raise ExprError(f"not an expression: {exc.msg if isinstance(exc, SyntaxError) else exc}") from None
-    _validate(tree.body)
-    return tree.body
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        detail = exc.msg if isinstance(exc, SyntaxError) else exc.__class__.__name__
+        raise ExprError(f"not an expression: {detail}", "syntax", f"use {ALLOWED}") from None
+    return tree.body, _validate(tree.body)
 
 
-def _validate(node: ast.AST) -> None:
+def _refuse(message: str, hint: str = "") -> ExprError:
+    return ExprError(message, "not-allowed", hint)
+
+
+def _validate(node: ast.AST) -> set[str]:
+    names: set[str] = set()
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, ast.Constant):
             if isinstance(item.value, bool) or not isinstance(item.value, (int, float)):
-                raise ExprError(f"only numbers are allowed, not {item.value!r}")
+                raise _refuse(f"constant {item.value!r} is not a number", "an expression works on numbers only")
         elif isinstance(item, ast.Name):
-            continue
+            names.add(item.id)
         elif isinstance(item, ast.BinOp):
             if type(item.op) not in _BINARY:
-                raise ExprError(f"operator {type(item.op).__name__} is not allowed (use + - * / // %)")
+                symbol = _SYMBOLS.get(type(item.op), type(item.op).__name__)
+                raise _refuse(f"operator '{symbol}' is not allowed", "allowed: + - * / // % and parentheses")
             stack.extend((item.left, item.right))
-        elif isinstance(item, ast.UnaryOp) and isinstance(item.op, (ast.USub, ast.UAdd)):
+        elif isinstance(item, ast.UnaryOp):
+            if not isinstance(item.op, (ast.USub, ast.UAdd)):
+                raise _refuse("only + and - may stand before a value")
             stack.append(item.operand)
         elif isinstance(item, ast.Call):
-            if not isinstance(item.func, ast.Name) or item.func.id not in FUNCTIONS:
-                name = item.func.id if isinstance(item.func, ast.Name) else "that call"
-                raise ExprError(f"function {name} is not allowed (use {', '.join(FUNCTIONS)})")
-            if item.keywords or not item.args:
-                raise ExprError(f"{item.func.id}() takes plain arguments")
-            if item.func.id in ONE_ARGUMENT and len(item.args) != 1:
-                raise ExprError(f"{item.func.id}() takes exactly one argument")
+            if not isinstance(item.func, ast.Name):
+                raise _refuse("only min, max, round, ceil and floor may be called")
+            function = item.func.id
+            if function not in FUNCTIONS:
+                close = difflib.get_close_matches(function, list(FUNCTIONS), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed: min max round ceil floor"
+                raise _refuse(f"function '{function}' is not allowed", hint)
+            if item.keywords:
+                raise _refuse(f"{function}() takes no named arguments")
+            least, most = ARITY[function]
+            if len(item.args) < least or (most is not None and len(item.args) > most):
+                wanted = f"exactly {least}" if least == most else f"at least {least}"
+                raise _refuse(f"{function}() takes {wanted} argument(s), found {len(item.args)}")
             stack.extend(item.args)
         else:
-            raise ExprError(f"{type(item).__name__} is not allowed in an expression")
+            raise _refuse(f"{_SYNTAX.get(type(item), type(item).__name__)} is not allowed", f"allowed: {ALLOWED}")
+    return names
 
 
 def names_in(text: str) -> set[str]:
     """The value names an expression reads (function names excluded). Raises ExprError."""
-    body = _parse(text)
-    calls = {id(n.func) for n in ast.walk(body) if isinstance(n, ast.Call)}
-    return {n.id for n in ast.walk(body) if isinstance(n, ast.Name) and id(n) not in calls}
+    return _parse(text)[1]
 
 
 def evaluate(text: str, values: Mapping[str, float]) -> float:
     """Evaluate with the given values. Raises ExprError on a missing name or arithmetic failure."""
-    body = _parse(text)
+    body, _names = _parse(text)
     try:
         return _eval(body, values)
     except ZeroDivisionError:

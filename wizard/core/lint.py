@@ -6,10 +6,8 @@ module stays cheap to import.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Collection, Iterator, Mapping
-from functools import lru_cache
 
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.lint_codes import closest, severity_of
@@ -17,8 +15,6 @@ from wizard.core.model import Check, Link, Loc, Node, Question, Runbook, Tree
 from wizard.core.placeholders import TOKEN as PLACEHOLDER_TOKEN
 from wizard.core.yamlsafe import Locator
 
-EXPR_FUNCTIONS = {"min": (1, None), "max": (1, None), "round": (1, 1), "ceil": (1, 1), "floor": (1, 1)}
-_EXPR_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
 _HINT_CANDIDATES_LIMIT = 2000
 
 
@@ -410,8 +406,8 @@ def declared_names(tree: Tree, verdicts: dict[str, tuple] | None = None) -> set[
 # ---------------------------------------------------------------------------------------------------------
 # Compute expressions
 #
-# The walk below gives each kind of mistake its own code and hint; the evaluator in wizard.core.expr then has
-# the last word, so an expression lint accepts always runs.
+# The evaluator's own checker (wizard.core.expr) decides, so an expression lint accepts always runs; its kind of
+# refusal picks the code.
 
 class ExprProblem(Exception):
     def __init__(self, code: str, message: str, hint: str = "") -> None:
@@ -421,91 +417,30 @@ class ExprProblem(Exception):
 
 def expr_names(text: str) -> set[str]:
     """The variable names an expression uses; raises ExprProblem (WZ406 or WZ408) when it is not allowed."""
+    from wizard.core.expr import ExprError, names_in
+
     try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        detail = exc.msg if isinstance(exc, SyntaxError) else exc.__class__.__name__
-        raise ExprProblem("WZ406", f"compute expression does not parse: {detail}",
-                          "use numbers, names, + - * / // %, parentheses and min max round ceil floor") from None
-    names: set[str] = set()
-    pending: list[ast.AST] = [tree.body]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, ast.BinOp):
-            if not isinstance(item.op, _EXPR_OPERATORS):
-                symbol = {ast.Pow: "**", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<",
-                          ast.RShift: ">>", ast.MatMult: "@"}.get(type(item.op), type(item.op).__name__)
-                raise ExprProblem("WZ408", f"operator '{symbol}' is not allowed in a compute expression",
-                                  "allowed: + - * / // % and parentheses")
-            pending.extend((item.left, item.right))
-        elif isinstance(item, ast.UnaryOp):
-            if not isinstance(item.op, (ast.USub, ast.UAdd)):
-                raise ExprProblem("WZ408", "only + and - may stand before a value in a compute expression")
-            pending.append(item.operand)
-        elif isinstance(item, ast.Constant):
-            if isinstance(item.value, bool) or not isinstance(item.value, (int, float)):
-                raise ExprProblem("WZ408", f"constant {item.value!r} is not a number",
-                                  "a compute expression works on numbers only")
-        elif isinstance(item, ast.Name):
-            names.add(item.id)
-        elif isinstance(item, ast.Call):
-            if not isinstance(item.func, ast.Name):
-                raise ExprProblem("WZ408", "only min, max, round, ceil and floor may be called")
-            function = item.func.id
-            if function not in EXPR_FUNCTIONS:
-                raise ExprProblem("WZ408", f"function '{function}' is not allowed in a compute expression",
-                                  closest(function, EXPR_FUNCTIONS) or "allowed: min max round ceil floor")
-            if item.keywords:
-                raise ExprProblem("WZ408", f"{function}() takes no named arguments")
-            least, most = EXPR_FUNCTIONS[function]
-            if len(item.args) < least or (most is not None and len(item.args) > most):
-                wanted = f"exactly {least}" if least == most else f"at least {least}"
-                raise ExprProblem("WZ408", f"{function}() takes {wanted} argument(s), found {len(item.args)}")
-            pending.extend(item.args)
-        else:
-            raise ExprProblem("WZ408", f"{_describe_syntax(item)} is not allowed in a compute expression",
-                              "allowed: numbers, names, + - * / // %, parentheses, min max round ceil floor")
-    return names
+        return names_in(text)
+    except ExprError as exc:
+        if exc.kind == "not-allowed":
+            raise ExprProblem("WZ408", f"{exc} in a compute expression", exc.hint) from None
+        if exc.kind == "syntax":
+            raise ExprProblem("WZ406", f"compute expression does not parse: {str(exc).removeprefix('not an expression: ')}",
+                              exc.hint) from None
+        raise ExprProblem("WZ406", f"compute expression is rejected by the evaluator: {exc}", exc.hint) from None
 
 
-def _describe_syntax(item: ast.AST) -> str:
-    return {
-        ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'", ast.Attribute: "an attribute ('.')",
-        ast.Subscript: "indexing ('[...]')", ast.IfExp: "'if ... else'", ast.Lambda: "lambda",
-        ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a mapping", ast.Set: "a set",
-        ast.JoinedStr: "an f-string", ast.Starred: "'*'",
-    }.get(type(item), type(item).__name__)
-
-
-@lru_cache(maxsize=1)
-def _evaluator_names_in():
-    """The evaluator's own parser (wizard.core.expr.names_in), so lint never accepts what it would refuse."""
-    try:
-        from wizard.core.expr import ExprError, names_in
-    except ImportError:
-        return None
-    return names_in, ExprError
-
-
-def _expr_verdict(text: str, evaluator) -> set[str] | ExprProblem:
+def _expr_verdict(text: str) -> set[str] | ExprProblem:
     """The names ``text`` uses, or the problem with it."""
     try:
-        names = expr_names(text)
-        if evaluator is not None:
-            names_in, expr_error = evaluator
-            try:
-                names |= names_in(text)
-            except expr_error as exc:
-                raise ExprProblem("WZ406", f"compute expression is rejected by the evaluator: {exc}") from None
+        return expr_names(text)
     except ExprProblem as problem:
         return problem
-    return names
 
 
 def _check_computes(node: Runbook, base: str, declared: set[str], report: _Reporter) -> None:
     runbook_computes = {c.name for c in node.compute}
     earlier: set[str] = set()
-    evaluator = _evaluator_names_in()
     for index, compute in enumerate(node.compute):
         path = f"{base}.compute[{index}].expr"
         if not compute.expr.strip():
@@ -514,7 +449,7 @@ def _check_computes(node: Runbook, base: str, declared: set[str], report: _Repor
             continue
         verdict = report.expr_verdicts.get(compute.expr)
         if verdict is None:
-            verdict = report.expr_verdicts[compute.expr] = _expr_verdict(compute.expr, evaluator)
+            verdict = report.expr_verdicts[compute.expr] = _expr_verdict(compute.expr)
         if isinstance(verdict, ExprProblem):
             report.add(verdict.code, path, compute.loc, verdict.message, verdict.hint)
             if compute.name:
