@@ -423,7 +423,7 @@ def expr_names(text: str) -> set[str]:
         return names_in(text)
     except ExprError as exc:
         if exc.kind == "not-allowed":
-            raise ExprProblem("WZ408", f"{exc} in a compute expression", exc.hint) from None
+            raise ExprProblem("WZ408", f"compute expression: {exc}", exc.hint) from None
         if exc.kind == "syntax":
             raise ExprProblem("WZ406", f"compute expression does not parse: {str(exc).removeprefix('not an expression: ')}",
                               exc.hint) from None
