@@ -275,3 +275,17 @@ def test_probes_for_takes_every_signature_of_every_check_in_order():
 def test_clean(raw, shown):
     assert clean(raw) == shown
     assert not re.search(r"[\x00-\x1f\x7f-\x9f]", clean(raw))
+
+
+def test_the_report_names_every_file_met_in_folders_and_zips(tmp_path):
+    import zipfile
+
+    from wizard.core.evidence import scan
+
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "A1.INS").write_bytes(b"")
+    (tmp_path / "despool.log").write_text("nothing\n")
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as archive:
+        archive.writestr("logs/sender.log", "nothing\n")
+    report = scan([tmp_path], [])
+    assert {"a1.ins", "despool.log", "sender.log"} <= set(report.names)

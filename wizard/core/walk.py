@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from wizard.core.catalog import Catalog
@@ -27,32 +25,6 @@ class WalkOutcome:
 
 class WalkError(ValueError):
     """A walk that cannot go on: a bad --answer, a loop, a tree that is not there."""
-
-
-def evidence_names(paths: Sequence[str | os.PathLike]) -> list[str]:
-    """The file names an evidence bundle holds (folders walked, zip members listed), lower-cased."""
-    names: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, _dirs, files in os.walk(path):
-                names += [f.lower() for f in files]
-                for f in files:
-                    if f.lower().endswith(".zip"):
-                        names += _zip_names(Path(root) / f)
-        elif path.is_file():
-            names.append(path.name.lower())
-            if path.suffix.lower() == ".zip":
-                names += _zip_names(path)
-    return names
-
-
-def _zip_names(path: Path) -> list[str]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return [Path(n).name.lower() for n in archive.namelist() if not n.endswith("/")]
-    except (OSError, zipfile.BadZipFile):
-        return []
 
 
 def check_is_covered(check: Check, names: Sequence[str], has_hits: bool) -> bool:
@@ -108,7 +80,7 @@ def walk(
         problems += report.problems
         for hit in report.hits:
             hits_by_node.setdefault((hit.tree, hit.node), []).append(hit)
-        names = evidence_names(evidence)
+        names = report.names
     used: set[str] = set()
     for _ in range(max_moves):
         node = session.node

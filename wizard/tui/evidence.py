@@ -152,6 +152,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         self.session = session
         self.check: Check | None = session.node if session is not None and isinstance(session.node, Check) else None
         self.report: Any = None
+        self.scanned_names: list[str] = []
         self.proposal: Any = None
         self.mine: list[Any] = []
         self.scanned_paths: tuple[str, ...] = ()
@@ -362,7 +363,9 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         problems: list[str] = []
         readable = False
         read = 0
+        self.scanned_names = []
         for report in reports:
+            self.scanned_names += list(getattr(report, "names", ()))
             hits += list(report.hits)
             problems += [clean(p, one_line=True) for p in report.problems]
             readable = readable or bool(getattr(report, "inputs_readable", True))
@@ -398,7 +401,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
 
     def _show_check_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
         from wizard.core.evidence import from_named_file, propose
-        from wizard.core.walk import check_is_covered, evidence_names
+        from wizard.core.walk import check_is_covered
 
         session, check = self.session, self.check
         assert session is not None and check is not None
@@ -409,7 +412,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         mine = [h for h in hits if h.tree == session.tree_id and h.node == check.id and from_named_file(h, globs)]
         self.mine = mine
         covered = bool(mine) or bool(self.scanned_text) or by_hand or (
-            readable and check_is_covered(check, evidence_names(self.scanned_paths), False)
+            readable and check_is_covered(check, self.scanned_names, False)
         )
         self.proposal = propose(check, mine, session.tree_id, any_file=by_hand) if covered else None
         proposed = self.proposal.choice if self.proposal is not None else None

@@ -56,6 +56,8 @@ class ScanReport:
     inputs_readable: int
     bytes_read: int
     cancelled: bool = False
+    names: list[str] = field(default_factory=list, hash=False)
+    """Lower-cased names of every file met (in folders and .zip files too), read or only counted."""
 
 
 @dataclass(frozen=True)

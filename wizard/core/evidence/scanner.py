@@ -119,6 +119,7 @@ class _Scan:
         self.cancelled = cancelled
         self.pool: ThreadPoolExecutor | None = None
         self.was_cancelled = False
+        self.names: list[str] = []
 
     def problem(self, text: str) -> None:
         self.problems.append(text)
@@ -126,7 +127,12 @@ class _Scan:
     def report(self) -> ScanReport:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
-        return ScanReport(self.hits, self.problems, self.readable, self.bytes_read, self.was_cancelled)
+        return ScanReport(self.hits, self.problems, self.readable, self.bytes_read, self.was_cancelled, self.names)
+
+    def _met(self, tally: Tally, entry: FileEntry) -> None:
+        """Counts a file for folder signatures and remembers its name for the checks it may answer."""
+        self.names.append(entry.name.lower())
+        tally.add(self.matcher, entry)
 
     def run(self, paths: Sequence[str | os.PathLike[str]]) -> ScanReport:
         names = list(dict.fromkeys(os.fspath(p) for p in paths))
@@ -188,7 +194,7 @@ class _Scan:
             self._folder(name)
             return
         tally = Tally(root=name, reference=datetime.now())
-        tally.add(self.matcher, _entry_for(name, info))
+        self._met(tally, _entry_for(name, info))
         self._file(name, name, info)
         self._emit_tally(tally)
 
@@ -216,7 +222,7 @@ class _Scan:
                 if not stat.S_ISREG(info.st_mode):
                     continue
                 files += 1
-                tally.add(self.matcher, _entry_for(path, info))
+                self._met(tally, _entry_for(path, info))
                 if _extension(filename) in _CONTENT_FREE:
                     continue
                 self._file(path, path, info)
@@ -411,7 +417,7 @@ class _Scan:
                     when: datetime | None = datetime(*info.date_time)
                 except ValueError:
                     when = None
-                tally.add(self.matcher, FileEntry(folder, filename, when))
+                self._met(tally, FileEntry(folder, filename, when))
                 if _extension(filename) in _CONTENT_FREE:
                     continue
                 if info.flag_bits & 0x1:
