@@ -14,20 +14,21 @@ TREES_ENV = "WIZARD_TREES"
 TREE_SUFFIXES = (".yaml", ".yml")
 
 
-def shipped_tree_dir() -> Path:
-    """The trees inside an installed wheel, or the repository's `trees/` in a source checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "trees"
+def _shipped(folder: str) -> Path:
+    """A folder installed inside the wheel, or the repository's own in a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / folder
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "trees"
+    return Path(__file__).resolve().parents[2] / folder
+
+
+def shipped_tree_dir() -> Path:
+    return _shipped("trees")
 
 
 def samples_dir() -> Path:
-    """Practice evidence bundles, installed beside the trees."""
-    packaged = Path(__file__).resolve().parent.parent / "samples"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "samples"
+    """Practice evidence bundles, one folder per tree, one per case below it."""
+    return _shipped("samples")
 
 
 def extra_tree_dirs(cli_dirs: Sequence[str | os.PathLike] = ()) -> list[Path]:
