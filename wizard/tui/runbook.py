@@ -19,7 +19,7 @@ from wizard.core.model import Runbook, choice_of
 from wizard.core.session import Session
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
-from wizard.tui.step import breadcrumb_parts, evidence_note, open_export, walk_commands
+from wizard.tui.step import WalkActions, breadcrumb_parts, evidence_note, open_export, walk_commands
 from wizard.tui.widgets import Breadcrumb, CommandBlock
 
 
@@ -28,7 +28,7 @@ def label_line(mark: str, word: str, text: str) -> Content:
     return join((f"{mark} {word}: ", "bold"), text)
 
 
-class RunbookScreen(Screen):
+class RunbookScreen(WalkActions, Screen):
     """Shows `app.session` at a runbook."""
 
     BINDINGS = [
@@ -198,18 +198,6 @@ class RunbookScreen(Screen):
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
         self.notify(f"Saved every command to {path}", title="Commands saved", timeout=12, markup=False)
-
-    def action_back(self) -> None:
-        self.app.step_back()
-
-    def action_restart(self) -> None:
-        self.app.ask_restart()
-
-    def action_map(self) -> None:
-        self.app.show_map()
-
-    def action_home(self) -> None:
-        self.app.go_home()
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

@@ -106,7 +106,23 @@ def evidence_note(session: Session, move) -> str:
     return f"  (⚑ the evidence proposed: {proposed.label if proposed else move.proposed})"
 
 
-class StepScreen(Screen):
+class WalkActions:
+    """What every screen of a walk does with back, restart, the map and home; each screen binds its own keys."""
+
+    def action_back(self) -> None:
+        self.app.step_back()
+
+    def action_restart(self) -> None:
+        self.app.ask_restart()
+
+    def action_map(self) -> None:
+        self.app.show_map()
+
+    def action_home(self) -> None:
+        self.app.go_home()
+
+
+class StepScreen(WalkActions, Screen):
     """Shows `app.session` at a question or check and turns the operator's pick into an answer."""
 
     BINDINGS = [
@@ -408,18 +424,6 @@ class StepScreen(Screen):
                 )
 
         self.app.push_screen(EvidenceScreen(session), answered)
-
-    def action_back(self) -> None:
-        self.app.step_back()
-
-    def action_restart(self) -> None:
-        self.app.ask_restart()
-
-    def action_map(self) -> None:
-        self.app.show_map()
-
-    def action_home(self) -> None:
-        self.app.go_home()
 
     def action_export(self, fmt: str = "md") -> None:
         open_export(self, fmt)
