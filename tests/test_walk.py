@@ -1,7 +1,8 @@
 import pytest
 
 from model_trees import catalog
-from wizard.core.walk import WalkError, check_is_covered, parse_assignments, walk
+from wizard.core.flow import covers as check_is_covered
+from wizard.core.walk import WalkError, parse_assignments, walk
 
 
 def test_walk_stops_at_first_unanswered_question():

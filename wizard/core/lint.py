@@ -71,8 +71,31 @@ def lint_tree(tree: Tree, locator: Locator | None = None, *, broken: Collection[
             _check_signatures(node, base, report)
         if isinstance(node, Runbook):
             _check_computes(node, base, declared, report)
+            _check_step_conditions(tree, node, base, report)
     _check_placeholders(tree, declared, report)
     return report.problems
+
+
+def _check_step_conditions(tree: Tree, node: Runbook, base: str, report: _Reporter) -> None:
+    """A step's `when` must name a node of this tree (or TREE:NODE of another) and choices that node has.
+
+    Nodes of other trees cannot be checked here (they may not be loaded); only this tree's are.
+    """
+    for index, step in enumerate(node.steps):
+        for key, choices in step.when:
+            path = f"{base}.steps[{index}].when.{key}"
+            other, _, node_id = key.rpartition(":")
+            if other and other != tree.id:
+                continue
+            target = tree.nodes.get(node_id)
+            if not isinstance(target, (Question, Check)):
+                report.add("WZ470", path, step.loc, f"when names '{node_id}', which is no question or check here",
+                           _hint(node_id, [n for n, v in tree.nodes.items() if isinstance(v, (Question, Check))]))
+                continue
+            ids = [c.id for c in target.choices]
+            for choice in choices:
+                if choice not in ids:
+                    report.add("WZ470", path, step.loc, f"'{node_id}' has no choice '{choice}'", closest(choice, ids))
 
 
 # ---------------------------------------------------------------------------------------------------------

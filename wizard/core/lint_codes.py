@@ -51,6 +51,7 @@ CODES: dict[str, tuple[str, str]] = {
     "WZ408": ("error", "compute expression uses a function or operator that is not allowed"),
     "WZ409": ("warning", "question or check without why"),
     "WZ410": ("warning", "signature option that does nothing with its matcher"),
+    "WZ470": ("error", "step `when` names no node, or no choice of that node"),
 }
 
 

@@ -297,7 +297,8 @@ LINK_FIELDS = NODE_COMMON + ("tree", "node", "why")
 LINK_REQUIRED = ("tree", "why")
 CHOICE_FIELDS = ("id", "label", "next", "note", "set")
 CHOICE_REQUIRED = ("id", "label", "next")
-CAPTURE_FIELDS = ("name", "label", "pattern", "type", "example", "next")
+CAPTURE_FIELDS = ("name", "label", "pattern", "type", "example", "next", "case", "min", "max")
+CAPTURE_CASES = ("upper", "lower")
 CAPTURE_REQUIRED = ("name", "label")
 CAPTURE_TYPES = ("text", "integer", "number")
 EVIDENCE_FIELDS = ("kind", "files", "where")
@@ -305,7 +306,7 @@ EVIDENCE_KINDS = ("log", "folder", "events", "command", "text")
 SIGNATURE_FIELDS = ("id", "means", "proposes", "literal", "regex", "event_id", "source", "file", "under",
                     "count_as", "ignore_case")
 SIGNATURE_REQUIRED = ("id", "means", "proposes")
-STEP_FIELDS = ("do", "runs_on", "commands", "console", "wait", "caution", "verify")
+STEP_FIELDS = ("do", "runs_on", "commands", "console", "wait", "caution", "verify", "when")
 STEP_REQUIRED = ("do", "runs_on", "verify")
 COMPUTE_FIELDS = ("name", "expr", "label", "unit")
 COMPUTE_REQUIRED = ("name", "expr", "label")
@@ -422,6 +423,15 @@ class _Builder:
             return value
         self.wrong(_join(path, name), value, "a whole number")
         return None
+
+    def number(self, mapping: dict, path: str, name: str) -> float | None:
+        value = mapping.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) > 1e15:
+            self.wrong(_join(path, name), value, "a number")
+            return None
+        return float(value)
 
     def boolean(self, mapping: dict, path: str, name: str) -> bool:
         value = mapping.get(name, _MISSING)
@@ -653,9 +663,20 @@ class _Builder:
             self.report("WZ206", f"{path}.type", f"unknown capture type '{kind}'",
                         closest(kind, CAPTURE_TYPES) or f"one of: {', '.join(CAPTURE_TYPES)}")
             kind = "text"
+        case = self.text(data, path, "case")
+        if case and case not in CAPTURE_CASES:
+            self.report("WZ206", f"{path}.case", f"unknown case '{case}'",
+                        closest(case, CAPTURE_CASES) or f"one of: {', '.join(CAPTURE_CASES)}")
+            case = ""
+        bounds = [self.number(data, path, end) for end in ("min", "max")]
+        if any(b is not None for b in bounds) and kind == "text":
+            self.report("WZ206", f"{path}.type", "min and max need a capture of type integer or number",
+                        "add type: integer (or number), or drop min and max")
+        if None not in bounds and bounds[0] > bounds[1]:  # type: ignore[operator]
+            self.report("WZ206", f"{path}.min", f"min {bounds[0]:g} is above max {bounds[1]:g}")
         return Capture(name=name, label=self.text(data, path, "label"), pattern=self.text(data, path, "pattern"),
                        type=kind, example=self.text(data, path, "example"), next=self.text(data, path, "next"),
-                       loc=self.loc(path))
+                       case=case, min=bounds[0], max=bounds[1], loc=self.loc(path))  # type: ignore[arg-type]
 
     def evidence(self, path: str, data: dict) -> EvidenceSpec:
         self.fields(data, path, EVIDENCE_FIELDS, (), "evidence")
@@ -693,7 +714,24 @@ class _Builder:
         return Step(do=self.text(data, path, "do"), runs_on=self.text(data, path, "runs_on"),
                     verify=self.text(data, path, "verify"), commands=self.texts(data, path, "commands"),
                     console=self.text(data, path, "console"), wait=self.text(data, path, "wait"),
-                    caution=self.text(data, path, "caution"), loc=self.loc(path))
+                    caution=self.text(data, path, "caution"), when=self.when(path, data), loc=self.loc(path))
+
+    def when(self, path: str, data: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """`when: {node: choice}` or `{node: [choice, ...]}`: the answers after which a step applies."""
+        raw = self.submapping(data, path, "when")
+        if not raw:
+            return ()
+        out = []
+        for key, value in raw.items():
+            where = f"{path}.when.{key}"
+            choices = [value] if isinstance(value, str) else value
+            if not isinstance(key, str) or not isinstance(choices, list) or not choices or not all(
+                isinstance(c, str) for c in choices
+            ):
+                self.wrong(where, value, "a choice id or a list of choice ids")
+                continue
+            out.append((key, tuple(choices)))
+        return tuple(out)
 
     def compute(self, path: str, data: dict) -> Compute:
         self.fields(data, path, COMPUTE_FIELDS, COMPUTE_REQUIRED, "a compute")

@@ -44,6 +44,11 @@ class Capture:
     type: Literal["text", "integer", "number"] = "text"
     example: str = ""
     next: str = ""
+    case: Literal["", "upper", "lower"] = ""
+    """Typed text is turned to this case where it enters (site codes are upper case in the product)."""
+    min: float | None = None
+    max: float | None = None
+    """For numbers: the range a value must lie in; anything outside is refused with the range in the message."""
     loc: Loc = NOWHERE
 
 
@@ -103,6 +108,8 @@ class Step:
     console: str = ""
     wait: str = ""
     caution: str = ""
+    when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Shown only if the walk answered each named node (NODE or TREE:NODE) with one of the listed choices."""
     loc: Loc = NOWHERE
 
 

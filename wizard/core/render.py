@@ -65,6 +65,25 @@ def all_values(session: Session) -> dict[str, str]:
     return values
 
 
+def step_applies(step: Step, session: Session) -> bool:
+    """Whether the walk gave the answers a step's `when` asks for (a step without `when` always applies)."""
+    for key, choices in step.when:
+        tree_id, _, node_id = key.rpartition(":")
+        tree_id = tree_id or session.tree_id
+        answered = {m.choice for m in session.moves if m.tree == tree_id and m.node == node_id and m.by_operator}
+        if not answered.intersection(choices):
+            return False
+    return True
+
+
+def shown_steps(session: Session) -> list[Step]:
+    """The runbook's steps that apply to this walk, in order; every front end numbers and shows these."""
+    node = session.node
+    if not isinstance(node, Runbook):
+        return []
+    return [step for step in node.steps if step_applies(step, session)]
+
+
 def _step_dict(number: int, step: Step, values: dict[str, str] | None) -> dict[str, Any]:
     """A step with its placeholders filled, or left as written when `values` is None."""
 
@@ -127,7 +146,7 @@ def runbook_dict(session: Session) -> dict[str, Any]:
             {"name": c.name, "label": c.label, "value": c.value, "unit": c.unit, "formula": c.formula}
             for c in computed(session)
         ],
-        "steps": [_step_dict(i, step, values) for i, step in enumerate(node.steps, 1)],
+        "steps": [_step_dict(i, step, values) for i, step in enumerate(shown_steps(session), 1)],
         "next": [{"tree": n.tree, "why": fill(n.why, values)} for n in node.next],
         "escalate": fill(node.escalate, values),
         "learn": [fill(note, values) for note in node.learn],

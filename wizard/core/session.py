@@ -60,10 +60,17 @@ class Move:
     captured: tuple[tuple[str, str], ...] = ()
     at: str = ""
     is_link: bool = False
+    auto: bool = False
+    """Answered by the wizard, not the operator: the value the question asks for was already known."""
 
     @property
     def overridden(self) -> bool:
         return self.proposed is not None and self.proposed != self.choice
+
+    @property
+    def by_operator(self) -> bool:
+        """Whether the operator gave this answer (not a link crossing, not a value the walk already knew)."""
+        return not (self.is_link or self.auto)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,10 @@ class Session:
     created: str = ""
     updated: str = ""
     preset: tuple[tuple[str, str], ...] = ()
+    evidence: tuple[str, ...] = ()
+    """Paths of the evidence given for this walk; every later check reads them."""
+    recall: tuple[tuple[str, str], ...] = ()
+    """Values typed at steps that were undone, by TREE:NODE, so going back shows what was given before."""
 
     @classmethod
     def start(
@@ -97,7 +108,7 @@ class Session:
         )
         if session.node_id not in tree.nodes:
             raise AnswerError(f"tree '{tree_id}' has no node '{session.node_id}'")
-        return session._cross_links(stamp)
+        return session._settle(stamp)
 
     @property
     def tree(self) -> Tree:
@@ -134,6 +145,12 @@ class Session:
         merged.update(values)
         return replace(self, preset=tuple(sorted(merged.items())))
 
+    def with_evidence(self, paths: Iterable[str]) -> Session:
+        """The walk with more evidence paths given (kept in order, each once)."""
+        merged = list(self.evidence)
+        merged += [p for p in paths if p not in merged]
+        return replace(self, evidence=tuple(merged))
+
     def needs_value(self) -> Capture | None:
         """The capture the current node still waits for, if any."""
         node = self.node
@@ -141,6 +158,18 @@ class Session:
         if capture is None or capture.name in self.values:
             return None
         return capture
+
+    @property
+    def skippable(self) -> bool:
+        """A question that only asks for a value the walk already knows: nothing is left to ask there."""
+        node = self.node
+        if not isinstance(node, (Question, Check)) or node.choices or node.capture is None:
+            return False
+        return node.capture.name in self.values and bool(node.capture.next)
+
+    def recalled(self) -> str | None:
+        """The value typed here before the operator went back, to show it again."""
+        return dict(self.recall).get(f"{self.tree_id}:{self.node_id}")
 
     def answer(
         self,
@@ -150,8 +179,12 @@ class Session:
         proposed: str | None = None,
         evidence: Sequence[Citation] = (),
         captures: Mapping[str, str] | None = None,
+        auto: bool = False,
     ) -> Session:
-        """Take an answer at the current node and move on. Raises AnswerError with a message for the operator."""
+        """Take an answer at the current node and move on. Raises AnswerError with a message for the operator.
+
+        `auto` marks an answer the wizard took itself (a value the evidence gave), which going back skips over.
+        """
         node = self.node
         if isinstance(node, Runbook):
             raise AnswerError("this is a runbook: the walk ends here (go back or restart to change an answer)")
@@ -196,14 +229,21 @@ class Session:
             evidence=tuple(evidence),
             captured=tuple(sorted(captured.items())),
             at=stamp,
+            auto=auto,
         )
         moved = replace(self, node_id=target, moves=self.moves + (move,), updated=stamp)
-        return moved._cross_links(stamp)
+        return moved._settle(stamp)
 
-    def _cross_links(self, stamp: str) -> Session:
-        """Links are transparent: the walk lands on the linked tree's node and the path records the crossing."""
+    def _settle(self, stamp: str) -> Session:
+        """Move on past what needs no operator: links are crossed, questions whose value is known are answered.
+
+        This is the one place that decides such steps, so every front end lands on the same next question.
+        """
         session = self
-        for _ in range(len(self.catalog) + 1):
+        for _ in range(len(session.catalog.trees[session.tree_id].nodes) + len(session.catalog) + 2):
+            if session.skippable:
+                session = session._answer_known(stamp)
+                continue
             node = session.node
             if not isinstance(node, Link):
                 return session
@@ -224,54 +264,86 @@ class Session:
                 node_id=node.node or target_tree.start,
                 moves=session.moves + (crossing,),
             )
-        raise AnswerError("links lead round in a circle between trees")
+        raise AnswerError("the steps that need no answer lead round in a circle")
+
+    def _answer_known(self, stamp: str) -> Session:
+        node = self.node
+        assert isinstance(node, (Question, Check)) and node.capture is not None
+        capture = node.capture
+        value = self.values[capture.name]
+        move = Move(
+            tree=self.tree_id,
+            node=self.node_id,
+            choice="",
+            label=f"{capture.label}: {value}",
+            value=value,
+            at=stamp,
+            auto=True,
+        )
+        return replace(self, node_id=capture.next, moves=self.moves + (move,))
 
     def back(self) -> Session:
-        """Undo the last answer (and any link crossing it caused). At the start, returns self."""
+        """Undo the operator's last answer (and the link crossings and known values it led through).
+
+        At the start, returns self. A value typed at the step returned to is remembered, to be shown again.
+        """
         moves = list(self.moves)
-        while moves and moves[-1].is_link:
+        while moves and not moves[-1].by_operator:
             moves.pop()
         if not moves:
             return self
         last = moves.pop()
-        return replace(self, tree_id=last.tree, node_id=last.node, moves=tuple(moves), updated=now())
+        recall = dict(self.recall)
+        if last.value is not None:
+            recall[f"{last.tree}:{last.node}"] = last.value
+        return replace(
+            self,
+            tree_id=last.tree,
+            node_id=last.node,
+            moves=tuple(moves),
+            recall=tuple(sorted(recall.items())),
+            updated=now(),
+        )
 
     def jump(self, index: int) -> Session:
         """Return to the node answered at move `index`, forgetting that answer and everything after it."""
         if not 0 <= index < len(self.moves):
             raise AnswerError(f"no step {index + 1} in this walk")
         target = self.moves[index]
-        if target.is_link:
-            raise AnswerError("that step is a link between trees; jump to the question before it")
+        if not target.by_operator:
+            raise AnswerError("the wizard took that step by itself; jump to the question before it")
         return replace(self, tree_id=target.tree, node_id=target.node, moves=self.moves[:index], updated=now())
 
     def restart(self) -> Session:
         tree = self.catalog.get(self.start_tree)
         first = self.moves[0] if self.moves else None
         node_id = first.node if first is not None and first.tree == self.start_tree else tree.start
-        session = replace(self, tree_id=self.start_tree, node_id=node_id, moves=(), updated=now())
-        return session._cross_links(session.updated)
+        session = replace(self, tree_id=self.start_tree, node_id=node_id, moves=(), recall=(), updated=now())
+        return session._settle(session.updated)
 
     def visited(self) -> list[tuple[str, str]]:
         return [(m.tree, m.node) for m in self.moves] + [(self.tree_id, self.node_id)]
 
 
 def validate_value(capture: Capture, raw: str) -> str:
-    """Check a typed value against the capture's type and pattern; return it trimmed or raise AnswerError."""
+    """Check a typed value and normalise it where it enters; return it or raise AnswerError saying what fits.
+
+    Text is trimmed and put in the capture's case; a number must be finite and inside the capture's range. A value
+    is never silently replaced: anything that does not fit is refused with a message.
+    """
     value = raw.strip()
     if not value:
         raise AnswerError(f"{capture.label}: a value is needed here")
+    if capture.case == "upper":
+        value = value.upper()
+    elif capture.case == "lower":
+        value = value.lower()
     example = f" (for example {capture.example})" if capture.example else ""
-    if capture.type == "integer":
-        try:
-            int(value)
-        except ValueError:
-            raise AnswerError(f"{capture.label}: '{value}' is not a whole number{example}") from None
-    elif capture.type == "number":
-        try:
-            float(value)
-        except ValueError:
-            raise AnswerError(f"{capture.label}: '{value}' is not a number{example}") from None
+    if capture.type in ("integer", "number"):
+        number = _parse_number(capture, value, example)
+        low, high = capture.min, capture.max
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise AnswerError(f"{capture.label}: {value} is outside the range this step allows ({_range(low, high)})")
     if capture.pattern:
         import re2
 
@@ -282,6 +354,31 @@ def validate_value(capture: Capture, raw: str) -> str:
         if not matched:
             raise AnswerError(f"{capture.label}: '{value}' does not look right{example}")
     return value
+
+
+MAX_DIGITS = 15
+"""Longer numbers are refused: no count or time in these trees comes near it, and compute stays finite."""
+
+
+def _parse_number(capture: Capture, value: str, example: str) -> float:
+    kind = "a whole number" if capture.type == "integer" else "a number"
+    if len(value) > 40 or sum(ch.isdigit() for ch in value) > MAX_DIGITS:
+        raise AnswerError(f"{capture.label}: '{value[:20]}…' is too long for {kind}{example}")
+    try:
+        number = float(int(value)) if capture.type == "integer" else float(value)
+    except ValueError:
+        raise AnswerError(f"{capture.label}: '{value}' is not {kind}{example}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise AnswerError(f"{capture.label}: '{value}' is not {kind}{example}")
+    return number
+
+
+def _range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"from {low:g} to {high:g}"
+    if low is not None:
+        return f"{low:g} or more"
+    return f"{high:g} or less"
 
 
 # ---------------------------------------------------------------------------------------------- saving
@@ -317,6 +414,8 @@ def to_dict(session: Session) -> dict[str, Any]:
         "node": session.node_id,
         "trees": trees,
         "preset": dict(session.preset),
+        "evidence": list(session.evidence),
+        "recall": dict(session.recall),
         "moves": [
             {
                 "tree": m.tree,
@@ -339,6 +438,7 @@ def to_dict(session: Session) -> dict[str, Any]:
                 "captured": dict(m.captured),
                 "at": m.at,
                 "link": m.is_link,
+                "auto": m.auto,
             }
             for m in session.moves
         ],
@@ -382,14 +482,23 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
         session = Session.start(catalog, start_tree, first_node, values=data.get("preset") or {})
     except AnswerError:
         session = Session.start(catalog, start_tree, values=data.get("preset") or {})
-    session = replace(session, id=str(data.get("id") or session.id), created=str(data.get("created") or ""))
+    evidence = data.get("evidence") or []
+    recall = data.get("recall") or {}
+    session = replace(
+        session,
+        id=str(data.get("id") or session.id),
+        created=str(data.get("created") or ""),
+        evidence=tuple(str(p) for p in evidence) if isinstance(evidence, list) else (),
+        recall=tuple(sorted((str(k), str(v)) for k, v in recall.items())) if isinstance(recall, dict) else (),
+    )
     for index, raw in enumerate(raw_moves):
         if not isinstance(raw, dict):
             warnings.append(f"step {index + 1} is unreadable; the walk stops there")
             break
-        if raw.get("link"):
+        here = (raw.get("tree"), raw.get("node")) == (session.tree_id, session.node_id)
+        if raw.get("link") or (raw.get("auto") and not (here and session.needs_value() is not None)):
             continue
-        if (raw.get("tree"), raw.get("node")) != (session.tree_id, session.node_id):
+        if not here:
             warnings.append(f"step {index + 1} ({raw.get('tree')}/{raw.get('node')}) no longer follows; the walk stops there")
             break
         evidence = tuple(
@@ -411,6 +520,7 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
                 proposed=raw.get("proposed"),
                 evidence=evidence,
                 captures={str(k): str(v) for k, v in (raw.get("captured") or {}).items()},
+                auto=bool(raw.get("auto")),
             )
         except AnswerError as exc:
             warnings.append(f"step {index + 1} no longer applies ({exc}); the walk stops there")

@@ -401,7 +401,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
 
     def _show_check_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
         from wizard.core.evidence import from_named_file, propose
-        from wizard.core.walk import check_is_covered
+        from wizard.core.flow import covers as check_is_covered
 
         session, check = self.session, self.check
         assert session is not None and check is not None

@@ -116,8 +116,9 @@ class RunbookScreen(WalkActions, Screen):
                 else:
                     lines.append(join("◷ ", item.label, ": ", (item.formula, "italic"), " (a value it needs was not given)"))
             widgets.append(Static(Content("\n").join(lines), id="rb-computed"))
-        total = len(node.steps)
-        for number, step in enumerate(node.steps, 1):
+        steps = render.shown_steps(session)
+        total = len(steps)
+        for number, step in enumerate(steps, 1):
             parts: list[Widget] = [Static(plain(render.fill(step.do, values)), classes="step-do")]
             if step.console:
                 parts.append(Static(label_line("▤", "Console", render.fill(step.console, values)), classes="step-console"))
