@@ -254,7 +254,7 @@ async def test_progress_is_shown_in_bytes_and_escape_cancels(monkeypatch):
 
 
 @pilot_test
-async def test_scan_from_home_points_to_a_tree_and_starts_it_with_the_values_found():
+async def test_scan_from_home_points_to_a_tree_and_starts_it_with_that_evidence():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await press_and_pause(pilot, "f3")
@@ -267,9 +267,19 @@ async def test_scan_from_home_points_to_a_tree_and_starts_it_with_the_values_fou
         await press_and_pause(pilot, "enter")
         assert isinstance(app.screen, StepScreen)
         assert app.session.tree_id == "mini"
-        assert app.session.values["site_code"] == "T01"
-        # At the check, the evidence scanned from home is offered again.
+        assert app.session.evidence == (str(BUNDLE),)
+        # At the check the evidence scanned from home proposes at once: no F3, Enter confirms.
         await press_and_pause(pilot, "1")
+        assert app.session.node_id == "c-despool"
+        choices = app.screen.query_one("#choices", OptionList)
+        assert choices.get_option_at_index(choices.highlighted).id == "key-missing"
+        assert "◆ The evidence you gave proposes" in str(app.screen.query_one("#evidence-hint").visual)
+        await press_and_pause(pilot, "enter")
+        answered = [m for m in app.session.moves if m.by_operator][-1]
+        assert (answered.node, answered.choice, answered.proposed) == ("c-despool", "key-missing", "key-missing")
+        assert answered.evidence and app.session.values["site_code"] == "T01"
+        # F3 at a later check offers the same evidence again.
+        await press_and_pause(pilot, "f4")
         await press_and_pause(pilot, "f3")
         assert app.screen.query_one("#ev-path", PathInput).value == str(BUNDLE)
 

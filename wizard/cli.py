@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("tree", metavar="TREE")
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
 
+    p = sub.add_parser("open", parents=[common], help="open the interactive wizard at a tree")
+    p.add_argument("tree", metavar="TREE")
+    p.add_argument(
+        "--evidence", action="append", default=[], metavar="PATH",
+        help="a log, folder, export or .zip every check of the walk reads (repeatable)",
+    )
+
     p = sub.add_parser("walk", parents=[common], help="walk a tree without a screen")
     p.add_argument("tree", metavar="TREE")
     p.add_argument("--answer", action="append", default=[], metavar="NODE=CHOICE", help="answer a question")
@@ -95,6 +102,7 @@ def main(
             "show": _cmd_show,
             "graph": _cmd_graph,
             "walk": _cmd_walk,
+            "open": _cmd_open,
             "scan": _cmd_scan,
             "triage": _cmd_triage,
         }[args.command]
@@ -226,12 +234,36 @@ def _cmd_graph(args, out, err, stdin) -> int:
     return EXIT_OK
 
 
+def _missing_evidence(args: argparse.Namespace, err: IO[str]) -> bool:
+    """Say which evidence paths do not exist; `walk` and `open` refuse to start on them."""
+    import os
+
+    missing = [p for p in args.evidence if not os.path.exists(p)]
+    for path in missing:
+        print(f"wizard {args.command}: evidence: {path}: no such file or folder", file=err)
+    return bool(missing)
+
+
+def _cmd_open(args, out, err, stdin) -> int:
+    """The interactive wizard at one tree, reading the evidence for every check as it is reached."""
+    _, tree = _tree(args, err)
+    if tree is None or _missing_evidence(args, err):
+        return EXIT_USAGE
+    try:
+        from wizard.tui.app import create_app
+    except ImportError as exc:
+        print(f"wizard: the interactive wizard is not available ({exc}); see `wizard --help`", file=err)
+        return EXIT_USAGE
+    create_app(tree_dirs=args.trees, start_tree=tree.id, evidence=args.evidence).run()
+    return EXIT_OK
+
+
 def _cmd_walk(args, out, err, stdin) -> int:
     from wizard.core.render import question_dict, question_markdown, runbook_dict, runbook_markdown
     from wizard.core.walk import WalkError, parse_assignments, walk
 
     catalog, tree = _tree(args, err)
-    if tree is None:
+    if tree is None or _missing_evidence(args, err):
         return EXIT_USAGE
     try:
         answers = parse_assignments(args.answer, "--answer")

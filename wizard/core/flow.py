@@ -40,16 +40,35 @@ class EvidenceBook:
 
     def with_report(self, report: ScanReport, paths: Iterable[str] = ()) -> EvidenceBook:
         """The book with one more scan added (its paths, if any, are remembered for the walk)."""
-        known = list(self.paths)
-        known += [p for p in paths if p not in known]
-        return EvidenceBook(
-            paths=tuple(known),
-            hits=self.hits + tuple(report.hits),
-            names=self.names + tuple(report.names),
-            problems=self.problems + tuple(report.problems),
-            bytes_read=self.bytes_read + report.bytes_read,
-            readable=self.readable + report.inputs_readable,
+        return self.merged(
+            EvidenceBook(
+                paths=tuple(paths),
+                hits=tuple(report.hits),
+                names=tuple(report.names),
+                problems=tuple(report.problems),
+                bytes_read=report.bytes_read,
+                readable=report.inputs_readable,
+            )
         )
+
+    def merged(self, other: EvidenceBook) -> EvidenceBook:
+        """Both books as one; a path, a match or a problem met twice (the same evidence read again) is kept once."""
+        return EvidenceBook(
+            paths=tuple(dict.fromkeys(self.paths + other.paths)),
+            hits=tuple(dict.fromkeys(self.hits + other.hits)),
+            names=tuple(dict.fromkeys(self.names + other.names)),
+            problems=tuple(dict.fromkeys(self.problems + other.problems)),
+            bytes_read=self.bytes_read + other.bytes_read,
+            readable=self.readable + other.readable,
+        )
+
+    def short_name(self, file: str) -> str:
+        """A file as the operator knows it: relative to the folder or zip they gave, when it came from one."""
+        for root in self.paths:
+            base = root.rstrip("/\\")
+            if file.startswith(base) and file[len(base) : len(base) + 1] in ("/", "\\", "!", ":"):
+                return file[len(base) + 1 :] or file
+        return file
 
     def hits_for(self, tree: str, node: str) -> list[Hit]:
         return [h for h in self.hits if h.tree == tree and h.node == node]
@@ -112,6 +131,15 @@ class Reading:
         if self.proposal is None:
             return ()
         return citations_from(self.proposal.hits[:MAX_CITATIONS])
+
+    @property
+    def captures(self) -> dict[str, str]:
+        """Values the check's lines name: the deciding lines first, then the rest of this check's lines."""
+        found: dict[str, str] = dict(self.proposal.captures) if self.proposal is not None else {}
+        for hit in self.hits:
+            for name, value in hit.captures.items():
+                found.setdefault(name, value)
+        return found
 
 
 def read_check(
@@ -184,11 +212,10 @@ def pending(session: Session, book: EvidenceBook | None = None) -> Pending:
     prefill, source = "", ""
     if capture is not None:
         recalled = session.recalled()
-        proposal = reading.proposal if reading is not None else None
         if recalled is not None:
             prefill, source = recalled, "the value you gave before going back"
-        elif proposal is not None and proposal.captures.get(capture.name):
-            prefill, source = _checked(capture, proposal.captures[capture.name], proposal.hits)
+        elif reading is not None and reading.captures.get(capture.name):
+            prefill, source = _checked(capture, reading.captures[capture.name], reading.hits)
         elif book is not None:
             prefill, source = evidence_value(capture, book)
     preselect = reading.proposal.choice if reading and reading.proposal and reading.proposal.choice else None
@@ -274,7 +301,7 @@ def answer_with_evidence(session: Session, choice: str | None, reading: Reading 
         choice,
         proposed=proposal_choice(reading.proposal),
         evidence=reading.citations,
-        captures=reading.proposal.captures,
+        captures=reading.captures,
         **kwargs,
     )
 

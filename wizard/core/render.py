@@ -119,6 +119,7 @@ def path_dicts(session: Session) -> list[dict[str, Any]]:
                 "proposed": move.proposed,
                 "overridden": move.overridden,
                 "link": move.is_link,
+                "auto": move.auto,
                 "evidence": [
                     {"file": c.file, "line": c.line, "text": c.text, "signature": c.signature, "time": c.time}
                     for c in move.evidence
@@ -258,7 +259,9 @@ def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
         line = f"{number}. {row['prompt']} **{_md_text(row['answer'])}**"
         if row["value"] is not None and row["value"] not in row["answer"]:
             line += f" (value: `{_md_text(row['value'])}`)"
-        if row["overridden"]:
+        if row["auto"]:
+            line += " (not asked: " + ("read from the evidence)" if row["evidence"] else "known from an earlier answer)")
+        elif row["overridden"]:
             line += f" (evidence suggested `{row['proposed']}`; the operator chose otherwise)"
         elif row["proposed"] is not None:
             line += " (as the evidence proposed)"

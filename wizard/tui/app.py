@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
@@ -22,6 +23,7 @@ from wizard.tui.home import HomeScreen
 
 if TYPE_CHECKING:
     from wizard.core.catalog import Catalog
+    from wizard.core.flow import EvidenceBook
     from wizard.core.session import Session
     from wizard.tui.evidence import ScanMemory
 
@@ -87,8 +89,15 @@ class WizardApp(App[None]):
         *,
         data_dir: Path | None = None,
         tree_dirs: Sequence[str | os.PathLike] = (),
+        start_tree: str | None = None,
+        evidence: Sequence[str | os.PathLike] = (),
     ) -> None:
         super().__init__()
+        self.start_tree = start_tree
+        self.start_evidence = tuple(os.fspath(p) for p in evidence)
+        self.book: EvidenceBook | None = None
+        """Every piece of evidence given for the walk in progress; each check reads it as it is reached."""
+        self.book_loading = False
         self.catalog: Catalog | NoTrees = catalog if catalog is not None else NoTrees()
         self.catalog_ready = catalog is not None
         self._data_dir = data_dir
@@ -104,6 +113,17 @@ class WizardApp(App[None]):
         self.push_screen(HomeScreen())
         if not self.catalog_ready:
             self.call_after_refresh(self._start_loading)
+        elif self.start_tree:
+            self.call_after_refresh(self._open_start_tree)
+
+    def _open_start_tree(self) -> None:
+        """`wizard open TREE [--evidence ...]`: go straight to the tree, reading the evidence meanwhile."""
+        tree_id, self.start_tree = self.start_tree, None
+        if tree_id is None:
+            return
+        if self.start_evidence:
+            self.read_evidence(self.start_evidence)
+        self.begin(tree_id, keep_evidence=True)
 
     def _start_loading(self) -> None:
         """Read the trees once the first screen is up. A daemon thread, so quitting never waits for it."""
@@ -135,6 +155,8 @@ class WizardApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_lists()
+        if catalog is not None and self.start_tree:
+            self._open_start_tree()
 
     @property
     def data_dir(self) -> Path:
@@ -151,7 +173,15 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ the walk
 
-    def begin(self, tree_id: str, node_id: str | None = None, values: dict[str, str] | None = None) -> None:
+    def begin(
+        self,
+        tree_id: str,
+        node_id: str | None = None,
+        values: dict[str, str] | None = None,
+        *,
+        keep_evidence: bool = False,
+    ) -> None:
+        """Start a walk. Evidence read for an earlier walk is dropped unless this walk starts from it."""
         from wizard.core.session import AnswerError, Session
 
         try:
@@ -159,13 +189,27 @@ class WizardApp(App[None]):
         except (AnswerError, LookupError) as exc:
             self.notify(str(exc), title="Cannot start", severity="error", markup=False)
             return
+        if not keep_evidence:
+            self.book = None
         self.commit(session)
 
     def commit(self, session: Session) -> None:
-        """Make `session` the walk in progress: save it and show its current step or runbook."""
+        """Make `session` the walk in progress: save it and show its current step or runbook.
+
+        The core's `settle` moves past what needs no operator first, so every screen shows what the engine
+        decided comes next.
+        """
+        from wizard.core.flow import settle
+        from wizard.core.session import AnswerError
         from wizard.tui.runbook import RunbookScreen
         from wizard.tui.step import StepScreen
 
+        if self.book is not None:
+            session = session.with_evidence(self.book.paths)
+        try:
+            session = settle(session, self.book)
+        except AnswerError as exc:
+            self.notify(str(exc), title="The evidence could not answer", severity="warning", markup=False)
         self.session = session
         self.autosave()
         wanted = RunbookScreen if session.at_runbook else StepScreen
@@ -202,7 +246,59 @@ class WizardApp(App[None]):
             return
         for warning in loaded.warnings:
             self.notify(warning, title="Resumed with a change", severity="warning", timeout=10, markup=False)
+        self.book = None
+        if loaded.session.evidence:
+            self.read_evidence(loaded.session.evidence)
         self.commit(loaded.session)
+
+    # ------------------------------------------------------------------ evidence for the whole walk
+
+    def read_evidence(self, paths: Sequence[str]) -> None:
+        """Scan evidence for the whole walk in the background; each check then reads it as it is reached."""
+        self.book_loading = True
+        self._read_book(tuple(paths))
+
+    @work(thread=True, exclusive=True, group="book", exit_on_error=False, name="read evidence")
+    def _read_book(self, paths: tuple[str, ...]) -> None:
+        from wizard.core.flow import read_book
+
+        catalog = self.catalog
+        try:
+            book, error = read_book(list(paths), catalog), None
+        except Exception as exc:  # an unreadable bundle must not take the walk down
+            book, error = None, exc
+        try:
+            self.call_from_thread(self._book_read, book, error)
+        except RuntimeError:
+            pass
+
+    def _book_read(self, book: EvidenceBook | None, error: Exception | None) -> None:
+        self.book_loading = False
+        if book is None:
+            self.notify(f"The evidence could not be read: {error}", severity="error", markup=False)
+            return
+        for problem in book.problems[:3]:
+            self.notify(problem, title="Evidence", severity="warning", timeout=8, markup=False)
+        self.add_evidence(book)
+
+    def add_evidence(self, book: EvidenceBook) -> None:
+        """Take newly scanned evidence into the walk, and show again what it changes at the current step."""
+        from wizard.tui.evidence import ScanMemory
+
+        from wizard.tui.runbook import RunbookScreen
+        from wizard.tui.step import StepScreen
+
+        merged = self.book.merged(book) if self.book is not None else book
+        self.book = merged
+        if merged.paths:
+            self.scan_memory = ScanMemory(merged.paths, self.scan_memory.text if self.scan_memory else "")
+        if self.session is None:
+            return
+        if isinstance(self.screen, (StepScreen, RunbookScreen)):
+            self.commit(self.session)
+        else:
+            self.session = self.session.with_evidence(merged.paths)
+            self.autosave()
 
     def go_home(self) -> None:
         self._pop_to_home()
@@ -350,7 +446,16 @@ def create_app(
     *,
     data_dir: str | os.PathLike | None = None,
     tree_dirs: Sequence[str | os.PathLike] = (),
+    start_tree: str | None = None,
+    evidence: Sequence[str | os.PathLike] = (),
 ) -> WizardApp:
     """Build the app. Without a catalog the shipped trees (plus `tree_dirs` and $WIZARD_TREES) are read in the
-    background once the home screen is up."""
-    return WizardApp(catalog, data_dir=Path(data_dir) if data_dir is not None else None, tree_dirs=tree_dirs)
+    background once the home screen is up. With `start_tree` it opens that tree at once, and `evidence` is read
+    for the whole walk."""
+    return WizardApp(
+        catalog,
+        data_dir=Path(data_dir) if data_dir is not None else None,
+        tree_dirs=tree_dirs,
+        start_tree=start_tree,
+        evidence=evidence,
+    )

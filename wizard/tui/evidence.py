@@ -159,6 +159,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         self.scanned_text = ""
         self.started = 0.0
         self.last_progress = (0, 0)
+        self.book: Any = None
 
     # ------------------------------------------------------------------ layout
 
@@ -245,10 +246,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
     def _probes(self) -> Any:
         from wizard.core.evidence import probes_for
 
-        catalog = self.app.catalog
-        if self.session is not None:
-            return probes_for([self.session.tree])
-        return probes_for(list(catalog))
+        return probes_for(list(self.app.catalog))
 
     @on(PathInput.Submitted, "#ev-path")
     def action_scan(self) -> None:
@@ -373,8 +371,16 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         return hits, problems, readable, read
 
     def _show_results(self, reports: list[Any]) -> None:
+        from wizard.core.flow import EvidenceBook
+
         hits, problems, readable, read = self._merge(reports)
         self.report = hits
+        book = EvidenceBook()
+        for index, report in enumerate(reports):
+            book = book.with_report(report, self.scanned_paths if index == 0 and self.scanned_paths else ())
+        self.book = book
+        if self.check is not None:
+            self.app.add_evidence(book)
         if self.check is not None:
             self._show_check_results(hits, problems, readable, read)
         else:
@@ -400,21 +406,18 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             box.highlighted = 0
 
     def _show_check_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
-        from wizard.core.evidence import from_named_file, propose
-        from wizard.core.flow import covers as check_is_covered
+        from wizard.core.flow import read_check
 
         session, check = self.session, self.check
         assert session is not None and check is not None
         by_hand = bool(self.scanned_paths) and all(
             Path(p).is_file() and Path(p).suffix.lower() != ".zip" for p in self.scanned_paths
         )
-        globs = () if by_hand else check.evidence.files
-        mine = [h for h in hits if h.tree == session.tree_id and h.node == check.id and from_named_file(h, globs)]
+        book = self.app.book or self.book
+        reading = read_check(session, book, by_hand=by_hand, pasted=bool(self.scanned_text)) if readable else None
+        mine = list(reading.hits) if reading is not None else []
         self.mine = mine
-        covered = bool(mine) or bool(self.scanned_text) or by_hand or (
-            readable and check_is_covered(check, self.scanned_names, False)
-        )
-        self.proposal = propose(check, mine, session.tree_id, any_file=by_hand) if covered else None
+        self.proposal = reading.proposal if reading is not None else None
         proposed = self.proposal.choice if self.proposal is not None else None
         lines: list[Content] = []
         if mine:
@@ -439,7 +442,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         else:
             globs = ", ".join(check.evidence.files) or "the evidence this step reads"
             lines.append(plain(f"No proposal: the evidence holds none of {globs}. Choose the answer yourself."))
-        others = len(hits) - len(mine)
+        others = reading.others if reading is not None else len(hits)
         if others:
             lines.append(plain(f"({others} more match{'es' if others != 1 else ''} for other steps of this tree.)", "dim"))
         self._summary(lines, problems)
@@ -527,12 +530,8 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         tree = self.app.catalog.trees.get(tree_id)
         if tree is None:
             return
-        values: dict[str, str] = {}
-        for hit in self.report or []:
-            if hit.tree == tree_id:
-                for key, value in (getattr(hit, "captures", None) or {}).items():
-                    values.setdefault(key, clean(value, one_line=True))
-        self.app.begin(tree_id, None, values)
+        self.app.book = self.book
+        self.app.begin(tree_id, keep_evidence=True)
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [PaletteCommand("Scan now", "Read the path or the pasted text", self.action_scan)]

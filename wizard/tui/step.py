@@ -12,14 +12,17 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Collapsible, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wizard.core.flow import Pending
 from wizard.core.model import Capture, Check, Question, choice_of
 from wizard.core.render import fill
 from wizard.core.session import AnswerError, Session, validate_value
 from wizard.tui.commands import PaletteCommand
-from wizard.tui.safe import clean, join, plain
+from wizard.tui.safe import clean, join, plain, shorten
 from wizard.tui.widgets import Breadcrumb, CommandBlock
 
 READ_EVIDENCE = "read-evidence!"
+SHOWN_LINES = 2
+"""Evidence lines shown under a check's proposal; F3 lists them all."""
 
 
 class CaptureValidator(Validator):
@@ -94,6 +97,12 @@ def open_export(screen: Screen, fmt: str) -> None:
     screen.app.push_screen(ExportScreen(fmt), written)
 
 
+def citation_place(citation) -> str:
+    """Where a cited line is, as file:line (a file found in a folder has no line)."""
+    name = citation.file.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{name}:{citation.line}" if citation.line else name
+
+
 def evidence_note(session: Session, move) -> str:
     """What the evidence had to say about an answer, in words: confirmed, or overruled and what it proposed."""
     if move.proposed is None:
@@ -135,6 +144,9 @@ class StepScreen(WalkActions, Screen):
         Binding("b", "back", "Back", show=False),
         Binding("r", "restart", "Restart", show=False),
         Binding("w", "toggle_why", "Fold why", show=False, id="fold-why"),
+        Binding("pagedown", "scroll_body(1)", "More", id="more", priority=True,
+                tooltip="Scroll the question, how to find out and its commands"),
+        Binding("pageup", "scroll_body(-1)", "Back up", show=False, priority=True),
         *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
     ]
     HELP_TITLE = "A step of the walk"
@@ -155,6 +167,8 @@ class StepScreen(WalkActions, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.session: Session | None = None
+        self.step: Pending | None = None
+        self.shown_book: object = None
         self.pending_value: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -164,14 +178,15 @@ class StepScreen(WalkActions, Screen):
             yield Static(classes="last-answer", id="last")
             yield Static(classes="node-kind", id="kind")
             yield Static(id="prompt")
+            yield Static(classes="evidence-hint", id="evidence-hint")
             with Collapsible(title="Why this matters (w)", collapsed=self.app.why_folded, id="why"):
                 yield Static(id="why-text")
             yield Static(plain("How to find out", "bold underline"), classes="section", id="how-title")
             yield Static(id="how")
             yield Vertical(id="commands")
-            yield Static(classes="evidence-hint", id="evidence-hint")
             with Collapsible(title="Background notes", collapsed=True, id="learn"):
                 yield Static(id="learn-text")
+        yield Static(id="more")
         with Vertical(id="answer"):
             box = Input(validate_on=["changed", "submitted"], id="capture")
             box.cursor_blink = self.app.cursor_blink
@@ -184,7 +199,16 @@ class StepScreen(WalkActions, Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.watch(self.query_one("#step-body", VerticalScroll), "scroll_y", lambda _y: self._show_more(), init=False)
         self._show(self.app.session)
+
+    def on_screen_resume(self) -> None:
+        """Back from the evidence screen or a dialog: draw again if the walk or its evidence changed meanwhile."""
+        if self.step is not None and (self.app.session is not self.session or self.app.book is not self.shown_book):
+            self._show(self.app.session)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_more)
 
     def show_session(self, session: Session) -> None:
         self._show(session)
@@ -192,12 +216,17 @@ class StepScreen(WalkActions, Screen):
     # ------------------------------------------------------------------ showing
 
     def _show(self, session: Session | None) -> None:
-        """Put `session`'s step into the widgets already on screen; only commands are mounted anew."""
+        """Draw what the core says comes next at `session`; only commands are mounted anew."""
+        from wizard.core.flow import pending
+
         if session is None or session.at_runbook:
             return
         was_check = isinstance(self.session.node, Check) if self.session is not None else None
         self.session = session
         self.pending_value = None
+        step = pending(session, self.app.book)
+        self.step = step
+        self.shown_book = self.app.book
         node = session.node
         assert isinstance(node, (Question, Check))
         values = session.values
@@ -214,38 +243,94 @@ class StepScreen(WalkActions, Screen):
         hint = self.query_one("#evidence-hint", Static)
         hint.display = isinstance(node, Check)
         if isinstance(node, Check):
-            spec = node.evidence
-            files = ", ".join(spec.files) if spec.files else spec.kind
-            where = f" on the {fill(spec.where, values)}" if spec.where else ""
-            hint.update(
-                join(
-                    ("⌕ The wizard can read this for you: ", "bold"),
-                    f"{files}{where}. Press F3 or choose the first entry below, "
-                    "then confirm or change the answer it proposes.",
-                )
-            )
+            hint.update(self._evidence_text(step, node))
         notes = [fill(n, values) for n in node.learn]
         learn = self.query_one("#learn", Collapsible)
         learn.display = bool(notes)
         learn.collapsed = True
         self.query_one("#learn-text", Static).update(Content("\n").join(plain(f"• {n}") for n in notes))
-        self._show_answer(session, node)
+        self._show_answer(step)
         self.query_one("#step-body", VerticalScroll).scroll_home(animate=False)
-        self._focus_answer()
+        self._focus_answer(step)
+        self.call_after_refresh(self._show_more)
         if was_check != isinstance(node, Check):
             self.refresh_bindings()
 
+    def _evidence_text(self, step: Pending, node: Check) -> Content:
+        """What the evidence says at this check: its proposal and the lines behind it, or what to give it."""
+        values = step.session.values
+        spec = node.evidence
+        files = ", ".join(spec.files) if spec.files else spec.kind
+        where = f" on the {fill(spec.where, values)}" if spec.where else ""
+        reading = step.reading
+        if reading is not None and reading.proposal is not None:
+            proposal = reading.proposal
+            label = next((c.label for c in node.choices if c.id == proposal.choice), proposal.choice)
+            lines = [join(("◆ The evidence you gave proposes: ", "bold"), (label, "bold"))]
+            means = next((sig.means for sig in node.signatures if sig.id == proposal.signature), "")
+            if means:
+                lines.append(join("  because: ", fill(means, {**values, **proposal.captures})))
+            elif not proposal.hits:
+                lines.append(plain(f"  because: {files} was read and none of this step's signatures matched"))
+            book = self.app.book
+            for hit in proposal.hits[:SHOWN_LINES]:
+                if hit.line:  # a line of a log or export
+                    name = book.short_name(hit.file) if book is not None else hit.file
+                    at, text = f"{name}:{hit.line}", shorten(clean(hit.text, one_line=True), 110)
+                else:  # a file found in a folder, a zip or a listing
+                    at, text = "file", book.short_name(hit.text) if book is not None else hit.text
+                lines.append(join(("  ▸ ", "bold"), (clean(at, one_line=True), "bold"), " ", clean(text, one_line=True)))
+            more = len(proposal.hits) - SHOWN_LINES
+            if more > 0:
+                lines.append(plain(f"  …and {more} more line{'s' if more != 1 else ''} (F3 shows them all)", "dim"))
+            lines.append(plain("Enter confirms the proposal; choose another answer to overrule it.", "dim"))
+            return Content("\n").join(lines)
+        if self.app.book_loading:
+            return join(("⌕ Reading the evidence you gave… ", "bold"), "the proposal appears here when it is done.")
+        if self.app.book is not None and not self.app.book.empty:
+            return join(
+                ("⌕ The evidence you gave has nothing for this step. ", "bold"),
+                f"It reads {files}{where}. Answer from what you see, or press F3 to read more evidence.",
+            )
+        return join(
+            ("⌕ The wizard can read this for you: ", "bold"),
+            f"{files}{where}. Press F3 or choose the first entry below, "
+            "then confirm or change the answer it proposes.",
+        )
+
+    def _show_more(self) -> None:
+        """Say when the text above the answers runs past the screen, and which keys scroll it."""
+        body = self.query_one("#step-body", VerticalScroll)
+        more = self.query_one("#more", Static)
+        below, above = body.scroll_y < body.max_scroll_y - 0.5, body.scroll_y > 0.5
+        more.display = below or above
+        if below:
+            more.update(plain("▼ More of this step below: PgDn scrolls it (PgUp goes back)", "dim"))
+        elif above:
+            more.update(plain("▲ PgUp scrolls back to the question", "dim"))
+
     def _show_last(self, session: Session) -> None:
+        """The operator's last answer, and the steps the wizard took by itself after it, with where from."""
         last_box = self.query_one("#last", Static)
-        last = next((m for m in reversed(session.moves) if not m.is_link), None)
-        last_box.display = last is not None
-        if last is None:
-            return
-        tree = session.catalog.trees.get(last.tree)
-        picked = choice_of(tree.nodes[last.node], last.choice) if tree and last.node in tree.nodes else None
-        lines = [join(("✓ Answered: ", "bold"), last.label, evidence_note(session, last))]
-        if picked is not None and picked.note:
-            lines.append(join(("✎ Note: ", "bold"), fill(picked.note, session.values)))
+        tail: list = []
+        last = None
+        for move in reversed(session.moves):
+            if move.by_operator:
+                last = move
+                break
+            if move.auto:
+                tail.insert(0, move)
+        last_box.display = last is not None or bool(tail)
+        lines = []
+        if last is not None:
+            tree = session.catalog.trees.get(last.tree)
+            picked = choice_of(tree.nodes[last.node], last.choice) if tree and last.node in tree.nodes else None
+            lines.append(join(("✓ Answered: ", "bold"), last.label, evidence_note(session, last)))
+            if picked is not None and picked.note:
+                lines.append(join(("✎ Note: ", "bold"), fill(picked.note, session.values)))
+        for move in tail:
+            source = f"the evidence, {citation_place(move.evidence[0])}" if move.evidence else "an earlier answer"
+            lines.append(join(("✓ Not asked, already known: ", "bold"), move.label, (f"  (from {source})", "dim")))
         last_box.update(Content("\n").join(lines))
 
     def _show_commands(self, commands: list[str]) -> None:
@@ -258,46 +343,60 @@ class StepScreen(WalkActions, Screen):
             holder.mount_all([CommandBlock(c) for c in commands])
         holder.display = bool(commands)
 
-    def _show_answer(self, session: Session, node: Question | Check) -> None:
-        capture = node.capture
-        needed = session.needs_value()
+    def _show_answer(self, step: Pending) -> None:
+        session = step.session
+        node = session.node
+        assert isinstance(node, (Question, Check))
+        needed = step.capture
         box = self.query_one("#capture", Input)
         message = self.query_one("#capture-msg", Static)
         known = self.query_one("#capture-known", Static)
         box.display = message.display = needed is not None
-        known.display = capture is not None and needed is None
+        known.display = bool(step.known)
         if needed is not None:
             with self.prevent(Input.Changed):
-                box.value = ""
+                box.value = step.prefill
             box.validators = [CaptureValidator(needed)]
             box.placeholder = f"for example {needed.example}" if needed.example else needed.label
             box.border_title = plain(needed.label, one_line=True)
             box.remove_class("-invalid")
-            hint = "Type it and press Enter." + (" Then choose an answer below." if node.choices else "")
+            then = " Then choose an answer below." if node.choices else ""
+            if step.prefill:
+                hint = f"Filled in from {step.prefill_source}. Enter keeps it, or type another.{then}"
+            else:
+                hint = "Type it and press Enter." + then
             message.update(plain(hint, "dim"))
             message.remove_class("invalid")
-        elif capture is not None:
-            known.update(
-                join(("✓ ", "bold"), f"{capture.label}: ", (session.values[capture.name], "bold"), (" (already known)", "dim"))
-            )
+        for label, value in step.known:
+            known.update(join(("✓ ", "bold"), f"{label}: ", (value, "bold"), (" (already known)", "dim")))
         choices = self.query_one("#choices", OptionList)
         choices.display = bool(node.choices)
         options: list[Option] = []
         if isinstance(node, Check):
-            options.append(
-                Option(join(("⌕ ", "bold"), ("Read the evidence", "bold"), " and let the wizard propose (F3)"), id=READ_EVIDENCE)
-            )
+            word = "Read more evidence" if step.reading is not None or self.app.book else "Read the evidence"
+            options.append(Option(join(("⌕ ", "bold"), (word, "bold"), " and let the wizard propose (F3)"), id=READ_EVIDENCE))
         for number, choice in enumerate(node.choices, 1):
-            options.append(Option(join((f"{number} ", "bold"), choice.label), id=choice.id))
+            marker = join(("  ◆ proposed by the evidence", "bold")) if choice.id == step.preselect else Content("")
+            options.append(Option(join((f"{number} ", "bold"), choice.label, marker), id=choice.id))
         choices.set_options(options)
+        choices.border_title = "Your answer (Enter confirms the proposal)" if step.preselect else "Your answer"
 
-    def _focus_answer(self) -> None:
+    def _focus_answer(self, step: Pending) -> None:
+        """The cursor starts on the evidence's proposal; at a check with nothing to read, on reading evidence."""
         box = self.query_one("#capture", Input)
         choices = self.query_one("#choices", OptionList)
         if choices.option_count:
-            choices.highlighted = 0
+            ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+            if step.preselect in ids:
+                choices.highlighted = ids.index(step.preselect)
+            elif ids[0] == READ_EVIDENCE and self.app.book is not None and len(ids) > 1:
+                choices.highlighted = 1
+            else:
+                choices.highlighted = 0
         if box.display:
             box.focus()
+            if step.prefill:
+                box.select_all()
         elif choices.display:
             choices.focus()
 
@@ -380,6 +479,7 @@ class StepScreen(WalkActions, Screen):
         evidence: tuple = (),
         captures: dict[str, str] | None = None,
     ) -> None:
+        """Answer with a choice; at a check the evidence read for the whole walk is recorded with it."""
         session = self.session
         if session is None:
             return
@@ -390,6 +490,9 @@ class StepScreen(WalkActions, Screen):
                 value = self._typed_value(capture)
             except AnswerError:
                 return
+        reading = self.step.reading if self.step is not None and self.step.session is session else None
+        if proposed is None and not evidence and reading is not None and reading.proposal is not None:
+            proposed, evidence, captures = reading.proposal.choice or None, reading.citations, reading.captures
         self._commit(session, choice_id, value=value, proposed=proposed, evidence=evidence, captures=captures)
 
     def _commit(self, session: Session, choice_id: str | None, **kwargs) -> None:
@@ -427,6 +530,14 @@ class StepScreen(WalkActions, Screen):
 
     def action_export(self, fmt: str = "md") -> None:
         open_export(self, fmt)
+
+    def action_scroll_body(self, direction: int) -> None:
+        body = self.query_one("#step-body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
+        self.call_after_refresh(self._show_more)
 
     def action_toggle_why(self) -> None:
         for why in self.query("#why").results(Collapsible):
