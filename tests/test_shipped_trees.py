@@ -96,7 +96,7 @@ def _sample_value(capture):
 def test_every_runbook_is_reached_by_a_walk(path: Path, monkeypatch):
     """Walks the tree headless to each of its runbooks, answering the questions on the way."""
     from wizard.core.model import Runbook
-    from wizard.core.render import runbook_markdown
+    from wizard.core.render import runbook_markdown, shown_steps
     from wizard.core.walk import walk
 
     monkeypatch.delenv("WIZARD_TREES", raising=False)
@@ -116,4 +116,4 @@ def test_every_runbook_is_reached_by_a_walk(path: Path, monkeypatch):
         assert outcome.status == "runbook", f"{runbook}: stopped at {outcome.session.node_id}"
         assert (outcome.session.tree_id, outcome.session.node_id) == (tree.id, runbook)
         text = runbook_markdown(outcome.session)
-        assert text.count("\n### ") == len(tree.nodes[runbook].steps)
+        assert text.count("\n### ") == len(shown_steps(outcome.session)) > 0
