@@ -27,7 +27,8 @@ def cmd_scan(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
             when = clean(hit.time) or "-"
             component = clean(hit.component) or "-"
             print(
-                f"{clean(hit.file)}:{hit.line}  {hit.tree}/{hit.node}  {hit.signature}  {when} {component}  "
+                f"{clean(hit.file)}:{hit.line}{'' if hit.offset is None else f' (byte {hit.offset})'}  "
+                f"{hit.tree}/{hit.node}  {hit.signature}  {when} {component}  "
                 f"{clean(hit.text)}",
                 file=out,
             )

@@ -306,12 +306,12 @@ def _evt_record(raw: bytes) -> Record | None:
 
 
 _CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "event_id": ("event id", "eventid", "id", "event_id", "instanceid"),
+    "event_id": ("event id", "eventid", "id", "event_id", "instanceid", "event"),
     "provider": ("source", "providername", "provider", "event source", "provider name"),
     "level": ("leveldisplayname", "level", "entrytype", "type", "event type"),
-    "time": ("date and time", "timecreated", "timegenerated", "time created", "date"),
+    "time": ("date and time", "timecreated", "timegenerated", "time created", "date time", "date"),
     "clock": ("time",),
-    "computer": ("computer", "machinename", "computer name"),
+    "computer": ("computer", "machinename", "computer name", "computername"),
     "message": ("message", "description"),
 }
 _CSV_2003_ROW = re.compile(
@@ -321,14 +321,18 @@ _CSV_2003_ROW = re.compile(
 
 
 def csv_layout(sample: str) -> tuple[str, bool] | None:
-    """(delimiter, has header) if the sample looks like an Event Viewer or PowerShell event export."""
+    """(delimiter, has header) if the sample looks like an Event Viewer, PowerShell or eventquery.vbs export.
+
+    eventquery.vbs (Windows Server 2003) names its columns Type, Event, Date Time, Source, ComputerName,
+    Category, User and Description.
+    """
     for raw in sample.splitlines()[:3]:
         line = raw.strip()
         if not line or line.startswith("#TYPE"):
             continue
         delimiter = "\t" if line.count("\t") > line.count(",") else ","
         names = {n.strip().strip('"').lower() for n in line.split(delimiter)}
-        has_id = bool(names & {"event id", "eventid", "id", "instanceid"})
+        has_id = bool(names & {"event id", "eventid", "id", "instanceid", "event"})
         has_source = bool(names & {"source", "providername", "provider", "event source"})
         if has_id and has_source:
             return delimiter, True
@@ -347,7 +351,7 @@ def read_event_csv(
     width = 0
     if header:
         for row in reader:
-            if row and row[0].startswith("#TYPE"):
+            if not row or not any(cell.strip() for cell in row) or row[0].startswith("#TYPE"):
                 continue
             names = [name.strip().lower() for name in row]
             width = len(names)
@@ -360,27 +364,41 @@ def read_event_csv(
     else:
         columns = {"time": 0, "clock": 1, "provider": 2, "level": 3, "event_id": 5, "computer": 7}
     previous = reader.line_num
-    try:
-        for row in reader:
-            start = previous + 1
+    bad_rows: list[int] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            bad_rows.append(previous + 1)
+            if len(bad_rows) == 1:
+                problem(
+                    f"the CSV row at line {previous + 1} could not be read ({exc}); it was skipped and the rows "
+                    "after it were read"
+                )
             previous = reader.line_num
-            if not row or not any(cell.strip() for cell in row):
-                continue
+            continue
+        start = previous + 1
+        previous = reader.line_num
+        if not row or not any(cell.strip() for cell in row):
+            continue
 
-            def cell(field: str) -> str:
-                at = columns.get(field)
-                return row[at] if at is not None and at < len(row) else ""
+        def cell(field: str) -> str:
+            at = columns.get(field)
+            return row[at] if at is not None and at < len(row) else ""
 
-            if header:
-                message = cell("message") if "message" in columns else delimiter.join(row[width:])
-            else:
-                message = delimiter.join(row[8:])
-            time = cell("time")
-            if "clock" in columns and cell("clock"):
-                time = f"{time} {cell('clock')}"
-            yield event_record(start, cell("event_id"), cell("provider"), cell("level"), time, cell("computer"), message)
-    except csv.Error as exc:
-        problem(f"the CSV is malformed near line {reader.line_num} ({exc}); rows after it were not read")
+        if header:
+            message = cell("message") if "message" in columns else delimiter.join(row[width:])
+        else:
+            message = delimiter.join(row[8:])
+        time = cell("time")
+        if "clock" in columns and cell("clock"):
+            time = f"{time} {cell('clock')}"
+        yield event_record(start, cell("event_id"), cell("provider"), cell("level"), time, cell("computer"), message)
+    if len(bad_rows) > 1:
+        more = ", ".join(str(n) for n in bad_rows[1:6]) + (", ..." if len(bad_rows) > 6 else "")
+        problem(f"{len(bad_rows) - 1} more CSV row(s) could not be read and were skipped (lines {more})")
 
 
 _TEXT_KEYS = {
@@ -404,7 +422,8 @@ _TEXT_KEYS = {
     "record number": "record",
     "description": "description",
 }
-_FIELD = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(.*)$")
+_FIELD = re.compile(r"^[ \t]*([A-Za-z][A-Za-z \t]{0,30}):(.*)$")
+"""`Key: value`; linear: the bounded key takes its trailing blanks and is normalised in code."""
 _WEVTUTIL_START = re.compile(r"^\s*Event\[\d+\]:?\s*$")
 _BLOCK_START = re.compile(r"^\s*(Log Name|Event Type)\s*:\s*\S")
 

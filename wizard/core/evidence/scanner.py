@@ -62,6 +62,8 @@ class _FileSink:
         self.saturated: list[int] = []
         self.overlong_lines: list[int] = []
         self.controls = False
+        self.windowed = True
+        """Whether overlong lines are searched whole (False where a reader keeps only their first MiB)."""
 
     def add(self, found: list[tuple[int, Hit]]) -> None:
         for index, hit in found:
@@ -85,10 +87,17 @@ class _FileSink:
             first = self.overlong_lines[0]
             more = len(self.overlong_lines) - 1
             extra = f" (and {more} more such line{'s' if more > 1 else ''})" if more else ""
-            problem(
-                f"{self.file}: line {first} is longer than {MAX_RECORD >> 20} MiB without a line break; only its "
-                f"first {MAX_RECORD >> 20} MiB was searched{extra}"
-            )
+            if self.windowed:
+                problem(
+                    f"{self.file}: line {first} is longer than {MAX_RECORD >> 20} MiB without a line break{extra}; "
+                    f"it was searched whole, in overlapping {MAX_RECORD >> 20} MiB windows, and a match in it "
+                    "gives its byte offset in the line"
+                )
+            else:
+                problem(
+                    f"{self.file}: line {first} is longer than {MAX_RECORD >> 20} MiB without a line break; only "
+                    f"its first {MAX_RECORD >> 20} MiB was searched{extra}"
+                )
         for index in self.saturated:
             probe = self.scan.matcher.probes[index]
             problem(
@@ -315,15 +324,21 @@ class _Scan:
         elif kind == EVENT_CSV:
             layout = csv_layout(sample)
             assert layout is not None
+            sink.windowed = False
             lines = iter_lines(stream, sink.overlong)
             self._match_records(read_event_csv(lines, layout[0], layout[1], problem), name, sink)
         else:
             listing = Tally(root=name)
-            lines = iter_lines(stream, sink.overlong)
+            lines = iter_lines(stream, sink.overlong, windows=True)
             records = read_mixed(lines, lambda entry: listing.add(self.matcher, entry))
             self._match_records(records, name, sink)
             self._emit_tally(listing)
         sink.close()
+        if transcoder.nuls:
+            self.problem(
+                f"{name}: {transcoder.nuls} NUL byte{'s' if transcoder.nuls != 1 else ''} (such as a crash leaves "
+                "in a log) were skipped; the text around them was read"
+            )
         if transcoder.truncated:
             self.problem(f"{name}: ends in the middle of a UTF-16 character; the file looks truncated")
 
