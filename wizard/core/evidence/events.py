@@ -94,6 +94,15 @@ def parse_local_time(stamp: str) -> datetime | None:
         return None
 
 
+MAX_XML_DEPTH = 64
+"""Deepest element nesting read in event XML; real events nest six or seven levels, and a deeper document would
+cost memory in proportion to its depth."""
+
+
+class XmlTooDeep(Exception):
+    """Raised from inside expat when a document nests deeper than MAX_XML_DEPTH."""
+
+
 class _EventXmlHandler:
     """Collects Event elements from expat callbacks, whatever root or namespace they sit in."""
 
@@ -114,6 +123,8 @@ class _EventXmlHandler:
         return name.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        if len(self.stack) >= MAX_XML_DEPTH:
+            raise XmlTooDeep(self.parser.CurrentLineNumber + self.line_offset)
         local = self._local(name)
         self.stack.append(local)
         self.buffer, self.buffered = [], 0
@@ -196,6 +207,14 @@ def read_event_xml(chunks: Iterable[bytes], problem: Problem) -> Iterator[Record
         handler.ready.clear()
         problem(f"the XML is malformed at line {exc.lineno} ({expat.ErrorString(exc.code)}); events after it were not read")
         return
+    except XmlTooDeep as exc:
+        yield from handler.ready
+        handler.ready.clear()
+        problem(
+            f"the XML nests deeper than {MAX_XML_DEPTH} levels at line {exc.args[0]}, which no event export does; "
+            "events after it were not read"
+        )
+        return
     yield from handler.ready
 
 
@@ -211,8 +230,9 @@ def record_from_event_xml(xml: str, line: int) -> Record | None:
     return record
 
 
-def read_evtx(source: str, problem: Problem) -> Iterator[Record]:
-    """Events of a .evtx file through the `evtx` package; the line of each is its EventRecordID."""
+def read_evtx(source: object, problem: Problem) -> Iterator[Record]:
+    """Events of a .evtx file (a path or a readable, seekable stream) through the `evtx` package; the line of each
+    is its EventRecordID."""
     from evtx import PyEvtxParser
 
     try:
@@ -227,7 +247,7 @@ def read_evtx(source: str, problem: Problem) -> Iterator[Record]:
             for item in parser.records():
                 try:
                     record = record_from_event_xml(item["data"], int(item.get("event_record_id") or 0))
-                except expat.ExpatError:
+                except (expat.ExpatError, XmlTooDeep):
                     skipped += 1
                     continue
                 if record is not None:
