@@ -30,7 +30,13 @@ def test_a_folder_a_thousand_levels_deep_is_scanned(tmp_path):
         os.mkdir(fd_path)
     with open(os.path.join(fd_path, "despool.log"), "w") as fh:
         fh.write("Cannot find valid public key for key exchange instruction coming from site S02\n")
-    report = scan([here], [KEY])
+    try:
+        report = scan([here], [KEY])
+    finally:
+        os.remove(os.path.join(fd_path, "despool.log"))
+        while fd_path != str(here):
+            os.rmdir(fd_path)
+            fd_path = os.path.dirname(fd_path)
     assert len(report.hits) == 1 and not report.problems
 
 
