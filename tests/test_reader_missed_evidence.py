@@ -101,3 +101,28 @@ def test_a_csv_field_over_128_kib_costs_only_its_row(tmp_path):
     assert [h.line for h in report.hits] == [3]
     assert len(report.problems) == 1 and "line 2" in report.problems[0] and "rest" not in report.problems[0]
     assert "rows after it were read" in report.problems[0]
+
+
+def test_a_pasted_match_in_the_overlap_of_two_windows_is_reported_once():
+    from wizard.core.evidence.text import MAX_RECORD
+
+    text = "Directory of C:\\x\n" + "z" * (MAX_RECORD - 100) + NEEDLE.decode() + "z" * (2 * MAX_RECORD) + "\n"
+    assert [h.line for h in scan_text(text, [KEY]).hits] == [2]
+
+
+def test_scan_prints_the_byte_offset_of_a_match_in_a_long_line(tmp_path, monkeypatch):
+    import io
+    import json
+    from argparse import Namespace
+
+    import wizard.core.evidence as evidence
+    from wizard.commands_evidence import cmd_scan
+
+    path = tmp_path / "despool.log"
+    path.write_bytes(b"y" * (2 * MAX_RECORD) + NEEDLE + b"\n")
+    monkeypatch.setattr(evidence, "probes_for", lambda trees: [KEY])
+    printed, dumped = io.StringIO(), io.StringIO()
+    cmd_scan(Namespace(paths=[str(path)], json=False), {}, printed, io.StringIO())
+    cmd_scan(Namespace(paths=[str(path)], json=True), {}, dumped, io.StringIO())
+    assert f":1 (byte {2 * MAX_RECORD})" in printed.getvalue()
+    assert json.loads(dumped.getvalue())[0]["offset"] == 2 * MAX_RECORD

@@ -399,13 +399,21 @@ class _Scan:
         return lambda text: self.problem(f"{name}: {text}")
 
     def _match_records(self, records: Iterator[Record], name: str, sink: _FileSink) -> None:
+        """Matches each record; a probe counts once per line, so the overlapping windows of one long line
+        (which share a line number) do not report the same match twice."""
         match = self.matcher.match
+        line, seen = -1, set()
         for count, record in enumerate(records, start=1):
             if count % 4096 == 0:
                 self._check_cancel()
             found = match(record, name, sink.excluded)
             if found:
-                sink.add(found)
+                if record.line != line:
+                    line, seen = record.line, set()
+                found = [(index, hit) for index, hit in found if index not in seen]
+                seen.update(index for index, _ in found)
+                if found:
+                    sink.add(found)
 
     def _raw_chunks(self, fh: BinaryIO) -> Iterator[bytes]:
         while True:
