@@ -17,9 +17,10 @@ from wizard.core.evidence.events import EventTextBlock, csv_layout, is_event_sta
 from wizard.core.evidence.listing import LISTING_MARKERS, ListingReader
 from wizard.core.evidence.logs import legacy_time, parse_cmtrace, parse_line
 from wizard.core.evidence.mixed import looks_mixed, read_mixed
+from wizard.core.evidence.text import clean, has_control_characters
 
 SIZE = 1 << 20
-LIMIT = 0.5
+LIMIT = 0.8
 
 
 def _fill(prefix: str, unit: str, suffix: str = "x") -> str:
@@ -50,6 +51,8 @@ ADVERSARIAL = {
     "hex-dump": _fill("0000: ", " ", "x"),
     "newlines-and-blanks": _fill("", " \n"),
     "escapes": _fill("", "\x1b[0", "x"),
+    "osc-unterminated": _fill("\x1b]0;", "a", ""),
+    "csi-params": _fill("\x1b[", "0;", ""),
 }
 
 
@@ -99,7 +102,13 @@ def _csv(line: str) -> None:
     list(events.read_event_csv([(1, "Event ID,Source,Message"), (2, line)], ",", True, lambda text: None))
 
 
+def _display(line: str) -> None:
+    clean(line)
+    has_control_characters(line)
+
+
 PARSERS = {
+    "display": _display,
     "listing": _listing,
     "dns": _dns,
     "event-text": _event_field,
