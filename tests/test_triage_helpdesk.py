@@ -159,3 +159,15 @@ def test_the_triage_cap_reads_no_more_than_it_ranks():
     stdin = Counting("site pending " * 100_000)
     main(["triage", "-"], stdin=stdin, stdout=io.StringIO(), stderr=io.StringIO())
     assert stdin.asked and all(0 < size <= MAX_TRIAGE_TEXT + 1 for size in stdin.asked)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [" ", "no ", "a, ", " but", "\n \n", "it's not the ", "exchanged ", ". ", "no errors, ", "is fine but "],
+)
+def test_a_hostile_ticket_is_ranked_in_linear_time(trees, unit):
+    ticket = unit * (MAX_TRIAGE_TEXT // len(unit)) + "x pending"
+    started = time.perf_counter()
+    rank(ticket, trees)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 3, f"{elapsed:.1f}s for a ticket of {unit!r}"
