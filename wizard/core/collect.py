@@ -449,7 +449,8 @@ def _cmd_events(item: Item) -> list[str]:
     lines += [
         f"goto done{label}",
         f":old{label}",
-        _rem("Server 2003: eventquery.vbs writes the log as CSV (Type, Event, Date Time, Source, ComputerName, ...)."),
+        _rem("Server 2003: eventquery.vbs writes the log as CSV. Unconfirmed: its column names (Type, Event, Date"),
+        _rem("Time, Source, ComputerName, ...) are as remembered, not checked on a Server 2003 machine."),
         _rem("If it is missing or fails, save the log from Event Viewer (Save Log File As) into the folder."),
         f'cscript //nologo "%SystemRoot%\\System32\\eventquery.vbs" /l "{log}" /fo csv /v > "%OUT%\\{item.output}.csv"',
         f":done{label}",

@@ -343,8 +343,8 @@ _CSV_2003_ROW = re.compile(
 def csv_layout(sample: str) -> tuple[str, bool] | None:
     """(delimiter, has header) if the sample looks like an Event Viewer, PowerShell or eventquery.vbs export.
 
-    eventquery.vbs (Windows Server 2003) names its columns Type, Event, Date Time, Source, ComputerName,
-    Category, User and Description.
+    eventquery.vbs (Windows Server 2003) is taken to name its columns Type, Event, Date Time, Source,
+    ComputerName, Category, User and Description; unconfirmed, as remembered rather than checked on a 2003 machine.
     """
     for raw in sample.splitlines()[:3]:
         line = raw.strip()
