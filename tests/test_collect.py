@@ -224,3 +224,19 @@ def test_hostile_tree_text_never_reaches_a_command_line(tmp_path, shell):
         for line in text.split("\r\n"):
             if line.startswith("REM"):
                 assert not re.search(r"[&|<>^]|%~", line), line
+
+
+def test_the_server_2003_csv_export_is_read(tmp_path):
+    from wizard.core.evidence import Probe, scan
+    from wizard.core.model import Signature
+
+    export = tmp_path / "operations-manager.csv"
+    export.write_text(
+        "\r\n\r\n"
+        '"Type","Event","Date Time","Source","ComputerName","Category","User","Description"\r\n'
+        '"Warning","21006","3/2/2007 6:00:01 AM","OpsMgr Connector","CODC01","None","N/A",'
+        '"The OpsMgr Connector could not connect to COOM01:5723."\r\n'
+    )
+    probe = Probe("t", "n", Signature(id="e", means="", proposes="x", event_id=21006))
+    hits = scan([export], [probe]).hits
+    assert [(h.line, h.time, h.computer) for h in hits] == [(4, "2007-03-02 06:00:01", "CODC01")]
