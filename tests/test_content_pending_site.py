@@ -61,7 +61,7 @@ FIRST_ANSWERS = ["--answer", "q-install-finished=finished", "--answer", "q-compo
 def test_bundle_after_upgrade_reaches_the_ct2_runbook(capsys):
     result = walk(
         capsys, "dal-pending-after-upgrade", *FIRST_ANSWERS,
-        "--answer", "q-reinstalled=first-install",
+        "--answer", "q-reinstalled=first-install", "--answer", "c-control-file-listings=ready",
         "--set", "site_code=DAL", "--set", "parent_site_code=NYC", "--set", "parent_server=NYC-CM01",
         "--set", f"child_install_dir={FOLDER}",
     )

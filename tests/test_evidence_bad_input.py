@@ -81,14 +81,15 @@ def test_permission_denied(tmp_path, good, monkeypatch):
 def test_unreadable_subfolder_is_reported(tmp_path, monkeypatch):
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "despool.log").write_bytes((SAMPLES / "despool.log").read_bytes())
-    real_walk = os.walk
+    (tmp_path / "secret").mkdir()
+    real_scandir = os.scandir
 
-    def walk(top, onerror=None, **kwargs):
-        if onerror is not None:
-            onerror(PermissionError(13, "Permission denied", str(Path(top) / "secret")))
-        yield from real_walk(top, onerror=onerror, **kwargs)
+    def scandir(path):
+        if Path(path).name == "secret":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
 
-    monkeypatch.setattr(scanner.os, "walk", walk)
+    monkeypatch.setattr(scanner.os, "scandir", scandir)
     report = scan([tmp_path], [KEY])
     one_problem(report, "secret", "permission denied")
     assert len(report.hits) == 3

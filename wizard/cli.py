@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("collect", parents=[common], help="print a script that gathers the evidence a tree reads")
+    p.add_argument("tree", metavar="TREE")
+    p.add_argument("--shell", choices=["cmd", "powershell"], default="cmd", help="the script's language")
+
     p = sub.add_parser("triage", parents=[common], help="rank the trees for a symptom, log line or ID")
     p.add_argument("text", metavar="TEXT", help='the ticket text, a log line or an ID; "-" reads standard input')
     p.add_argument("--json", action="store_true")
@@ -105,6 +109,7 @@ def main(
             "open": _cmd_open,
             "scan": _cmd_scan,
             "triage": _cmd_triage,
+            "collect": _cmd_collect,
         }[args.command]
         return handler(args, out, err, stdin or sys.stdin)
     except BrokenPipeError:
@@ -300,6 +305,24 @@ def _cmd_triage(args, out, err, stdin) -> int:
     from wizard.commands_evidence import cmd_triage
 
     return cmd_triage(args, _catalog(args, err), out, err, stdin)
+
+
+def _cmd_collect(args, out, err, stdin) -> int:
+    """The script is printed, never run: the admin reads it and runs it on each server."""
+    from wizard.core.collect import script
+
+    _, tree = _tree(args, err)
+    if tree is None:
+        return EXIT_USAGE
+    text = script(tree, args.shell, __version__)
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(text)
+    else:
+        out.flush()
+        binary.write(text.encode("ascii", "replace"))
+        binary.flush()
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ def cmd_scan(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
             when = clean(hit.time) or "-"
             component = clean(hit.component) or "-"
             print(
-                f"{clean(hit.file)}:{hit.line}  {hit.tree}/{hit.node}  {hit.signature}  {when} {component}  "
+                f"{clean(hit.file)}:{hit.line}{'' if hit.offset is None else f' (byte {hit.offset})'}  "
+                f"{hit.tree}/{hit.node}  {hit.signature}  {when} {component}  "
                 f"{clean(hit.text)}",
                 file=out,
             )
@@ -45,9 +46,15 @@ def cmd_scan(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
 def cmd_triage(args: Any, catalog: Any, out: TextIO, err: TextIO, stdin: TextIO) -> int:
     """The trees ranked for a symptom, log line, event ID or whole ticket ("-" reads standard input)."""
     from wizard.core.evidence import clean
-    from wizard.core.triage import rank
+    from wizard.core.triage import MAX_TRIAGE_TEXT, cut_for_triage, rank
 
-    text = stdin.read() if args.text == "-" else args.text
+    text = stdin.read(MAX_TRIAGE_TEXT + 1) if args.text == "-" else args.text
+    text, cut = cut_for_triage(text or "")
+    if cut:
+        print(
+            f"note: only the first {MAX_TRIAGE_TEXT >> 10} KiB of the text was read; the rest was not ranked",
+            file=err,
+        )
     if not text or not text.strip():
         print("wizard triage: nothing to triage; give a symptom, a log line, an event ID or a ticket", file=err)
         return 2

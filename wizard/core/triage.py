@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import re2
+
 from wizard.core.model import Check, Link, Question, Runbook, Tree
 
 FIELD_WEIGHTS = {
@@ -34,6 +36,16 @@ SIGNATURE_BOOST = 6.0
 CHECK_HIT_BOOST = 4.0
 KEEP_FRACTION = 0.15
 MIN_SCORE = 0.5
+RULED_OUT_WEIGHT = 1.0
+"""How much of what a ruling-out clause says about a tree is taken off that tree's score (on top of the clause's
+words no longer counting for it)."""
+RULED_OUT_SHARE = 0.6
+"""A ruling-out clause lowers the trees it fits at least this share as well as the tree it fits best."""
+RULED_OUT_MIN = 0.3
+"""A ruling-out clause whose best tree scores below this says too little about any tree to lower one."""
+MAX_TRIAGE_TEXT = 256 << 10
+"""Characters of a ticket that triage reads: 256 KiB holds any ticket with its pasted lines; what comes after is
+not ranked (the caller says so), so a whole log pasted by mistake cannot stall the ranking."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,9 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "alert": ("alert", "alerts", "monitoring"),
     "slow": ("slow", "hours", "delay", "delayed", "forever", "takes ages", "8 hours", "eight hours"),
     "dns": ("dns", "a record", "host record", "ttl", "flushdns", "displaydns", "dns cache"),
+    "oneway": ("one way", "one direction", "one way only", "in one direction", "comes back", "come back",
+               "coming back", "back from", "returns", "returning", "the other way", "other direction",
+               "flows one way", "only flows"),
 }
 
 _CONTRACTIONS = (
@@ -258,7 +273,8 @@ def _hex_value(text: str) -> int | None:
         return None
 
 
-_NUMBER = re.compile(r"(?<![\w.])(\d{3,6})(?![\w.])")
+_NUMBER = re.compile(r"(?<![\w.])(\d{3,6})(?!\w|\.\w)")
+"""An ID in running text: a sentence may end right after it ("... event ID 21006.")."""
 _HEX = re.compile(r"(?<![\w])0x[0-9a-fA-F]{1,8}(?![\w])")
 _PLACEHOLDER = re.compile(r"<[^<>]*>|\{[^{}]*\}|%\d+")
 _SPACE = re.compile(r"\s+")
@@ -283,33 +299,39 @@ def _signature_found(signature: str, ticket: str) -> bool:
     return True
 
 
+def cut_for_triage(text: str) -> tuple[str, bool]:
+    """The part of the text triage reads, and whether anything was cut off."""
+    if len(text) <= MAX_TRIAGE_TEXT:
+        return text, False
+    return text[:MAX_TRIAGE_TEXT], True
+
+
 def rank(text: str, trees: Iterable[Tree]) -> list[TriageMatch]:
-    """The trees that fit the text, best first; each names the node a triage hit enters (the tree's entry)."""
+    """The trees that fit the text, best first; each names the node a triage hit enters (the tree's entry).
+
+    Only the first MAX_TRIAGE_TEXT characters are read (see cut_for_triage).
+    """
+    text, _ = cut_for_triage(text)
     docs = [_document(tree) for tree in trees]
     if not docs or not text.strip():
         return []
-    query = analyse(text)
-    ticket = _normal(text)
-    numbers = {int(n) for n in _NUMBER.findall(text)}
-    hex_values = {v for v in (_hex_value(h) for h in _HEX.findall(text)) if v is not None}
-    check_hits = _check_hits(text, [d.tree for d in docs])
+    ruled_out = ruled_out_clauses(text)
+    positive = _without(text, ruled_out)
+    query = analyse(positive)
+    ticket = _normal(positive)
+    numbers = {int(n) for n in _NUMBER.findall(positive)}
+    hex_values = {v for v in (_hex_value(h) for h in _HEX.findall(positive)) if v is not None}
+    check_hits = _check_hits(positive, [d.tree for d in docs]) if positive.strip() else {}
 
     total = len(docs)
     average = sum(d.length for d in docs) / total or 1.0
     frequency = Counter(term for d in docs for term in d.weighted)
+    lowered = _lowered_by(ruled_out, docs, frequency, total, average)
 
     scored: list[tuple[float, _Document, str]] = []
     for doc in docs:
-        score = 0.0
-        contributions: list[tuple[float, str]] = []
-        for term in query.counts:
-            tf = doc.weighted.get(term, 0.0)
-            if not tf:
-                continue
-            idf = math.log(1 + (total - frequency[term] + 0.5) / (frequency[term] + 0.5))
-            part = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc.length / average))
-            score += part
-            contributions.append((part, term))
+        contributions = _bm25(query, doc, frequency, total, average)
+        score = sum(part for part, _ in contributions)
         reasons: list[str] = []
         symptom = _best_symptom(doc, query, frequency, total)
         if symptom:
@@ -341,6 +363,9 @@ def rank(text: str, trees: Iterable[Tree]) -> list[TriageMatch]:
         words = [w for w in words if not any(w != other and w in other for other in words)]
         if words:
             reasons.append("words: " + ", ".join(words[:3]))
+        for penalty, clause in lowered.get(doc.tree.id, []):
+            score -= penalty
+            reasons.append(f"ruled out: \u201c{_short(clause)}\u201d")
         if score > 0:
             scored.append((score, doc, "; ".join(reasons)))
 
@@ -354,6 +379,150 @@ def rank(text: str, trees: Iterable[Tree]) -> list[TriageMatch]:
         for score, doc, why in scored
         if score >= floor
     ]
+
+
+def _bm25(
+    query: _Terms, doc: _Document, frequency: Counter[str], total: int, average: float
+) -> list[tuple[float, str]]:
+    """(contribution, term) for every query term the tree's text shares, by BM25 over the weighted fields."""
+    out: list[tuple[float, str]] = []
+    for term in query.counts:
+        tf = doc.weighted.get(term, 0.0)
+        if not tf:
+            continue
+        idf = math.log(1 + (total - frequency[term] + 0.5) / (frequency[term] + 0.5))
+        out.append((idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc.length / average)), term))
+    return out
+
+
+# Help-desk ways of saying a cause was checked and is not it. RE2, so a hostile ticket cannot make it slow.
+_RULING_OUT = re2.compile(
+    "(?i)"
+    + "|".join(
+        [
+            r"\bno\s(?:\w+\s){0,3}?(?:errors?|problems?|issues?|entries|warnings|complaints|refusals)\b",
+            r"\bnothing\s(?:about|wrong|odd|unusual|in\sthere)\b",
+            r"\bwithout\s(?:any\s)?(?:errors?|problems?|issues?)\b",
+            r"\b(?:is|are|was|were|looks?|seems?|checks?\sout|checked\sout)\s(?:all\s|perfectly\s|totally\s)?"
+            r"(?:clean|fine|ok|okay|healthy|correct|good)\b",
+            r"\b(?:it'?s|it\sis|that'?s|that\sis|its)\snot\s(?:the|a|an|that)\b",
+            r"\bnot\s(?:the|a|an)\s(?:\w+\s){0,3}?(?:problem|issue|cause|culprit)\b",
+            r"\bruled\sout\b",
+            r"\b(?:is|are|was|were)\s(?:not|n't)\s(?:pending|down|offline|stuck|dead|full)\b",
+            r"\b(?:isn't|aren't|wasn't|weren't)\s(?:pending|down|offline|stuck|dead|full)\b",
+            r"\b(?:exchanged|swapped|imported|copied)\s(?:\w+\s){0,3}?(?:by\shand|manually|already|with\spreinst)\b",
+            r"\b(?:by\shand|manually|already)\s(?:\w+\s){0,2}?(?:exchanged|swapped|imported)\b",
+            r"\b(?:exists?|there|set\sup|configured|in\splace|ok|fine)\s(?:\w+\s){0,2}?both\sways\b",
+            r"\b(?:i|we)\s(?:first\s|initially\s|originally\s)?(?:thought|suspected|assumed|figured)\b",
+            r"\b(?:at\sfirst|first)\s(?:i|we)\s(?:thought|suspected|assumed)\b",
+            r"\b(?:finished|completed|succeeded|worked)\s"
+            r"(?:fine|ok|okay|cleanly|successfully|without\s(?:any\s)?errors)\b",
+        ]
+    )
+)
+_SENTENCE_END = ".!?"
+_CLAUSE_BREAK = re2.compile(
+    "[.!?][\"'\u201d\u2019)]*\\s+|;+|\\n[ \\t]*\\n\\s*|,\\s+"
+    "|\\s+(?:but|however|although|though|whereas|except\\sthat)\\s+|:\\s+|\\s+-+\\s+"
+)
+_LOG_LIKE = ("$$<", "<![LOG[", "event id:", "source:", "log name:")
+
+
+MAX_RULED_OUT = 20
+"""Ruling-out clauses read per ticket; a real ticket has a handful, and each costs a scoring pass."""
+_CLAUSE_REACH = 400
+"""Characters looked at on either side of a ruling-out phrase to find where its clause begins and ends."""
+
+
+def ruled_out_clauses(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each clause in which the ticket rules a cause out ("despool.log is clean", "keys were
+    exchanged by hand", "it's not the sender"). Clauses end at sentence ends, commas, blank lines and words such
+    as "but"; a single line break does not end one, since tickets wrap their lines. A pasted log line or event
+    field is a segment of its own and is never read as ruling anything out.
+
+    The work follows the ruling-out phrases, not the clauses: each phrase found is widened to its clause within
+    a bounded reach, so a ticket of a hundred thousand commas costs no more than one without any.
+    """
+    out: list[tuple[int, int, str]] = []
+    source = text.replace("\u2019", "'")
+    for seg_start, seg_end in _prose_segments(text):
+        at = seg_start
+        while len(out) < MAX_RULED_OUT:
+            cue = _RULING_OUT.search(source, at, seg_end)
+            if cue is None:
+                break
+            start = max(seg_start, cue.start() - _CLAUSE_REACH)
+            for brk in _CLAUSE_BREAK.finditer(text, start, cue.start()):
+                start = brk.end()
+            reach = min(seg_end, cue.end() + _CLAUSE_REACH)
+            brk = _CLAUSE_BREAK.search(text, cue.end(), reach)
+            end = reach if brk is None else brk.start() + (text[brk.start()] in _SENTENCE_END)
+            if not out or start >= out[-1][1]:
+                out.append((start, end, " ".join(text[start:end].split())))
+            at = max(end, cue.end())
+    return out
+
+
+def _prose_segments(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the runs of lines that are not pasted log or event lines."""
+    segments: list[tuple[int, int]] = []
+    run_start: int | None = None
+    at = 0
+    for line in text.splitlines(keepends=True):
+        lowered = line.lower()
+        if any(marker in lowered for marker in _LOG_LIKE):
+            if run_start is not None:
+                segments.append((run_start, at))
+                run_start = None
+        elif run_start is None:
+            run_start = at
+        at += len(line)
+    if run_start is not None:
+        segments.append((run_start, at))
+    return segments
+
+
+def _without(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """The text with the given spans blanked out (line breaks kept, so pasted records keep their lines)."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    at = 0
+    for start, end, _ in spans:
+        parts.append(text[at:start])
+        parts.append("".join(ch if ch == "\n" else " " for ch in text[start:end]))
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _lowered_by(
+    clauses: list[tuple[int, int, str]],
+    docs: list[_Document],
+    frequency: Counter[str],
+    total: int,
+    average: float,
+) -> dict[str, list[tuple[float, str]]]:
+    """For each tree, (penalty, clause) for the ruling-out clauses that are about it.
+
+    A clause is about the trees its words fit better than most: its words, scored like a ticket, give each tree a
+    score, and what a tree scores above the median is what the clause says about that tree in particular ("the
+    secondary" fits every site tree, "not pending" only one). The best tree and any within RULED_OUT_SHARE of it
+    lose that part.
+    """
+    out: dict[str, list[tuple[float, str]]] = {}
+    for _, _, clause in clauses:
+        terms = analyse(clause)
+        scores = {doc.tree.id: sum(p for p, _ in _bm25(terms, doc, frequency, total, average)) for doc in docs}
+        ordered = sorted(scores.values())
+        common = ordered[len(ordered) // 2] if ordered else 0.0
+        best = (ordered[-1] if ordered else 0.0) - common
+        if best < RULED_OUT_MIN:
+            continue
+        for tree_id, value in scores.items():
+            if value - common >= RULED_OUT_SHARE * best:
+                out.setdefault(tree_id, []).append((RULED_OUT_WEIGHT * (value - common), clause))
+    return out
 
 
 def _best_symptom(doc: _Document, query: _Terms, frequency: Counter[str], total: int) -> str:

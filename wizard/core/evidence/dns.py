@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import re
 
+import re2
+
 from wizard.core.evidence.matcher import Record
 
-_FIELD = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z0-9 ()]*?)\s*(?:\.\s?)+:\s*(?P<value>.*?)\s*$")
+_FIELD = re.compile(r"^[ \t]*(?P<key>[A-Za-z][A-Za-z0-9 ()]*)(?:\.[ \t]?)+:(?P<value>.*)$")
+"""`Record Name . . . . . : value`; linear: the key cannot hold a dot, so it ends where the dots begin, and the
+value runs to the end of the line and is stripped in code."""
 
-MARKER = re.compile(r"Record Name[ .]*:", re.IGNORECASE)
+MARKER = re2.compile(r"(?i)Record Name[ .]*:")
 
 
 class DnsCacheReader:
@@ -26,7 +30,7 @@ class DnsCacheReader:
         if m is None:
             return False
         key = " ".join(m.group("key").lower().split())
-        value = m.group("value")
+        value = m.group("value").strip()
         if key == "record name":
             self.name, self.ttl, self.line = value, "", number
             return True

@@ -94,6 +94,15 @@ def parse_local_time(stamp: str) -> datetime | None:
         return None
 
 
+MAX_XML_DEPTH = 64
+"""Deepest element nesting read in event XML; real events nest six or seven levels, and a deeper document would
+cost memory in proportion to its depth."""
+
+
+class XmlTooDeep(Exception):
+    """Raised from inside expat when a document nests deeper than MAX_XML_DEPTH."""
+
+
 class _EventXmlHandler:
     """Collects Event elements from expat callbacks, whatever root or namespace they sit in."""
 
@@ -114,6 +123,8 @@ class _EventXmlHandler:
         return name.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        if len(self.stack) >= MAX_XML_DEPTH:
+            raise XmlTooDeep(self.parser.CurrentLineNumber + self.line_offset)
         local = self._local(name)
         self.stack.append(local)
         self.buffer, self.buffered = [], 0
@@ -196,6 +207,14 @@ def read_event_xml(chunks: Iterable[bytes], problem: Problem) -> Iterator[Record
         handler.ready.clear()
         problem(f"the XML is malformed at line {exc.lineno} ({expat.ErrorString(exc.code)}); events after it were not read")
         return
+    except XmlTooDeep as exc:
+        yield from handler.ready
+        handler.ready.clear()
+        problem(
+            f"the XML nests deeper than {MAX_XML_DEPTH} levels at line {exc.args[0]}, which no event export does; "
+            "events after it were not read"
+        )
+        return
     yield from handler.ready
 
 
@@ -211,8 +230,9 @@ def record_from_event_xml(xml: str, line: int) -> Record | None:
     return record
 
 
-def read_evtx(source: str, problem: Problem) -> Iterator[Record]:
-    """Events of a .evtx file through the `evtx` package; the line of each is its EventRecordID."""
+def read_evtx(source: object, problem: Problem) -> Iterator[Record]:
+    """Events of a .evtx file (a path or a readable, seekable stream) through the `evtx` package; the line of each
+    is its EventRecordID."""
     from evtx import PyEvtxParser
 
     try:
@@ -227,7 +247,7 @@ def read_evtx(source: str, problem: Problem) -> Iterator[Record]:
             for item in parser.records():
                 try:
                     record = record_from_event_xml(item["data"], int(item.get("event_record_id") or 0))
-                except expat.ExpatError:
+                except (expat.ExpatError, XmlTooDeep):
                     skipped += 1
                     continue
                 if record is not None:
@@ -306,12 +326,12 @@ def _evt_record(raw: bytes) -> Record | None:
 
 
 _CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "event_id": ("event id", "eventid", "id", "event_id", "instanceid"),
+    "event_id": ("event id", "eventid", "id", "event_id", "instanceid", "event"),
     "provider": ("source", "providername", "provider", "event source", "provider name"),
     "level": ("leveldisplayname", "level", "entrytype", "type", "event type"),
-    "time": ("date and time", "timecreated", "timegenerated", "time created", "date"),
+    "time": ("date and time", "timecreated", "timegenerated", "time created", "date time", "date"),
     "clock": ("time",),
-    "computer": ("computer", "machinename", "computer name"),
+    "computer": ("computer", "machinename", "computer name", "computername"),
     "message": ("message", "description"),
 }
 _CSV_2003_ROW = re.compile(
@@ -321,14 +341,18 @@ _CSV_2003_ROW = re.compile(
 
 
 def csv_layout(sample: str) -> tuple[str, bool] | None:
-    """(delimiter, has header) if the sample looks like an Event Viewer or PowerShell event export."""
+    """(delimiter, has header) if the sample looks like an Event Viewer, PowerShell or eventquery.vbs export.
+
+    eventquery.vbs (Windows Server 2003) is taken to name its columns Type, Event, Date Time, Source,
+    ComputerName, Category, User and Description; unconfirmed, as remembered rather than checked on a 2003 machine.
+    """
     for raw in sample.splitlines()[:3]:
         line = raw.strip()
         if not line or line.startswith("#TYPE"):
             continue
         delimiter = "\t" if line.count("\t") > line.count(",") else ","
         names = {n.strip().strip('"').lower() for n in line.split(delimiter)}
-        has_id = bool(names & {"event id", "eventid", "id", "instanceid"})
+        has_id = bool(names & {"event id", "eventid", "id", "instanceid", "event"})
         has_source = bool(names & {"source", "providername", "provider", "event source"})
         if has_id and has_source:
             return delimiter, True
@@ -347,7 +371,7 @@ def read_event_csv(
     width = 0
     if header:
         for row in reader:
-            if row and row[0].startswith("#TYPE"):
+            if not row or not any(cell.strip() for cell in row) or row[0].startswith("#TYPE"):
                 continue
             names = [name.strip().lower() for name in row]
             width = len(names)
@@ -360,27 +384,41 @@ def read_event_csv(
     else:
         columns = {"time": 0, "clock": 1, "provider": 2, "level": 3, "event_id": 5, "computer": 7}
     previous = reader.line_num
-    try:
-        for row in reader:
-            start = previous + 1
+    bad_rows: list[int] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            bad_rows.append(previous + 1)
+            if len(bad_rows) == 1:
+                problem(
+                    f"the CSV row at line {previous + 1} could not be read ({exc}); it was skipped and the rows "
+                    "after it were read"
+                )
             previous = reader.line_num
-            if not row or not any(cell.strip() for cell in row):
-                continue
+            continue
+        start = previous + 1
+        previous = reader.line_num
+        if not row or not any(cell.strip() for cell in row):
+            continue
 
-            def cell(field: str) -> str:
-                at = columns.get(field)
-                return row[at] if at is not None and at < len(row) else ""
+        def cell(field: str) -> str:
+            at = columns.get(field)
+            return row[at] if at is not None and at < len(row) else ""
 
-            if header:
-                message = cell("message") if "message" in columns else delimiter.join(row[width:])
-            else:
-                message = delimiter.join(row[8:])
-            time = cell("time")
-            if "clock" in columns and cell("clock"):
-                time = f"{time} {cell('clock')}"
-            yield event_record(start, cell("event_id"), cell("provider"), cell("level"), time, cell("computer"), message)
-    except csv.Error as exc:
-        problem(f"the CSV is malformed near line {reader.line_num} ({exc}); rows after it were not read")
+        if header:
+            message = cell("message") if "message" in columns else delimiter.join(row[width:])
+        else:
+            message = delimiter.join(row[8:])
+        time = cell("time")
+        if "clock" in columns and cell("clock"):
+            time = f"{time} {cell('clock')}"
+        yield event_record(start, cell("event_id"), cell("provider"), cell("level"), time, cell("computer"), message)
+    if len(bad_rows) > 1:
+        more = ", ".join(str(n) for n in bad_rows[1:6]) + (", ..." if len(bad_rows) > 6 else "")
+        problem(f"{len(bad_rows) - 1} more CSV row(s) could not be read and were skipped (lines {more})")
 
 
 _TEXT_KEYS = {
@@ -404,7 +442,8 @@ _TEXT_KEYS = {
     "record number": "record",
     "description": "description",
 }
-_FIELD = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(.*)$")
+_FIELD = re.compile(r"^[ \t]*([A-Za-z][A-Za-z \t]{0,30}):(.*)$")
+"""`Key: value`; linear: the bounded key takes its trailing blanks and is normalised in code."""
 _WEVTUTIL_START = re.compile(r"^\s*Event\[\d+\]:?\s*$")
 _BLOCK_START = re.compile(r"^\s*(Log Name|Event Type)\s*:\s*\S")
 

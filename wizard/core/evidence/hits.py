@@ -35,8 +35,11 @@ class Hit:
     captures: dict[str, str] = field(default_factory=dict, hash=False)
     severity: str = ""
     computer: str = ""
+    offset: int | None = None
+    """For a record too long to search at once: the byte offset of the match within it."""
 
     def as_dict(self) -> dict[str, object]:
+        extra: dict[str, object] = {} if self.offset is None else {"offset": self.offset}
         return {
             "tree": self.tree,
             "node": self.node,
@@ -46,6 +49,7 @@ class Hit:
             "time": self.time,
             "component": self.component,
             "text": self.text,
+            **extra,
         }
 
 

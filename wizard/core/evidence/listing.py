@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import re2
+
 from wizard.core.evidence.events import parse_local_time
 from wizard.core.evidence.hits import Hit
 from wizard.core.evidence.matcher import Matcher
@@ -27,25 +29,29 @@ class FileEntry:
         return self.folder.rstrip("\\/") + sep + self.name
 
 
-_DIR_HEADER = re.compile(r"^\s*Directory of\s+(\S.*?)\s*$", re.IGNORECASE)
-_PS_HEADER = re.compile(r"^\s*Directory:\s+(\S.*?)\s*$", re.IGNORECASE)
+# Every pattern here is linear in its line: no lazy group is followed by an optional tail (`.*?\s*$` backtracks
+# quadratically on a long run of spaces); a name runs greedily to the end of the line and is stripped in code.
+_DIR_HEADER = re.compile(r"^\s*Directory of\s+(\S.*)$", re.IGNORECASE)
+_PS_HEADER = re.compile(r"^\s*Directory:\s+(\S.*)$", re.IGNORECASE)
 _DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
 _DIR_ENTRY = re.compile(
     rf"^\s*(?P<date>{_DATE})\s+(?P<time>{_CLOCK})\s+"
-    r"(?P<size><DIR>|<JUNCTION>|<SYMLINKD?>|\d[\d.,\u00a0\u202f]*)\s+(?P<name>\S.*?)\s*$"
+    r"(?P<size><DIR>|<JUNCTION>|<SYMLINKD?>|\d[\d.,\u00a0\u202f]*)\s+(?P<name>\S.*)$"
 )
 _PS_ENTRY = re.compile(
     rf"^\s*(?P<mode>[-dlarhs]{{5,6}})\s+(?P<date>{_DATE})\s+(?P<time>{_CLOCK})\s+"
-    r"(?:(?P<size>\d+)\s+)?(?P<name>\S.*?)\s*$"
+    r"(?:(?P<size>\d+)\s+)?(?P<name>\S.*)$"
 )
-_BARE_PATH = re.compile(r'^\s*(?P<path>(?:[A-Za-z]:|\\\\[^\\/\s]+\\[^\\/]+)[\\/][^<>"|*?\t]*[^<>"|*?\t\\/\s])\s*$')
+_BARE_PATH = re.compile(r'^\s*(?P<path>(?:[A-Za-z]:|\\\\[^\\/\s]+\\[^\\/]+)[\\/][^<>"|*?\t]*)$')
 _LISTING_NOISE = re.compile(
     r"^\s*(Volume in drive|Volume Serial Number|Total Files Listed|\d[\d.,\u00a0\u202f]*\s+(File\(s\)|Dir\(s\)))",
     re.IGNORECASE,
 )
 
-LISTING_MARKERS = re.compile(r"^\s*(Directory of\s|Directory:\s)|^\s*[A-Za-z]:\\\S", re.IGNORECASE | re.MULTILINE)
+LISTING_MARKERS = re2.compile(r"(?im)^\s*(Directory of\s|Directory:\s)|^\s*[A-Za-z]:\\\S")
+"""Searched once per file in its first part; RE2, because a leading blank pattern under MULTILINE is quadratic over
+blank lines with Python's engine."""
 
 
 class ListingReader:
@@ -58,7 +64,7 @@ class ListingReader:
         """A file entry; True for a line that belongs to a listing but names no file; False otherwise."""
         m = _DIR_HEADER.match(line) or _PS_HEADER.match(line)
         if m:
-            self.folder = m.group(1)
+            self.folder = m.group(1).rstrip()
             return True
         if _LISTING_NOISE.match(line):
             return True
@@ -68,10 +74,11 @@ class ListingReader:
             mode = m.groupdict().get("mode") or ""
             if size.startswith("<") or mode.startswith("d"):
                 return True
-            return FileEntry(self.folder, m.group("name"), parse_local_time(f"{m.group('date')} {m.group('time')}"))
+            name = m.group("name").rstrip()
+            return FileEntry(self.folder, name, parse_local_time(f"{m.group('date')} {m.group('time')}"))
         m = _BARE_PATH.match(line)
-        if m and ">" not in line:
-            path = m.group("path")
+        path = m.group("path").rstrip() if m else ""
+        if path and path[-1] not in "\\/" and ">" not in line:
             cut = max(path.rfind("\\"), path.rfind("/"))
             return FileEntry(path[:cut], path[cut + 1 :])
         return False

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from wizard.core.evidence.matcher import Matcher, Record
-from wizard.core.evidence.text import MAX_RECORD
+from wizard.core.evidence.text import MAX_RECORD, WINDOW_OVERLAP
 
 LINES = "lines"
 CMTRACE = "cmtrace"
@@ -120,32 +120,32 @@ class LogScanner:
 
     def run(self, chunks: Iterable[bytes]) -> None:
         carry = b""
-        skipping = False
+        long: _LongRecord | None = None
         held = b""
         for chunk in chunks:
             start = 0
-            if skipping:
+            if long is not None:
                 chunk = held + chunk if held else chunk
                 boundary = self._first_boundary(chunk, 0)
                 if boundary < 0:
                     keep = len(CMTRACE_START) - 1 if self.cmtrace else 0
                     held = chunk[len(chunk) - keep :] if keep else b""
-                    self.line_no += chunk.count(b"\n", 0, len(chunk) - len(held))
+                    long.feed(chunk[: len(chunk) - len(held)])
                     continue
-                self.line_no += chunk.count(b"\n", 0, boundary)
-                skipping, held, start = False, b"", boundary
+                long.feed(chunk[:boundary])
+                self._end_long(long)
+                long, held, start = None, b"", boundary
             elif carry:
                 boundary = self._first_boundary(chunk, 0)
                 if boundary < 0:
                     carry += chunk
                     if len(carry) > MAX_RECORD:
-                        self._overlong(carry)
-                        carry, skipping = b"", True
+                        long, carry = self._begin_long(carry), b""
                     continue
                 joined = carry + chunk[:boundary]
                 carry = b""
                 if len(joined) > MAX_RECORD:
-                    self._overlong(joined)
+                    self._end_long(self._begin_long(joined))
                 else:
                     self._queue(joined, 0, len(joined))
                 start = boundary
@@ -154,20 +154,42 @@ class LogScanner:
                 self._queue(chunk, start, cut)
             carry = chunk[cut:]
             if len(carry) > MAX_RECORD:
-                self._overlong(carry)
-                carry, skipping = b"", True
-        if carry and not skipping:
+                long, carry = self._begin_long(carry), b""
+        if long is not None:
+            long.feed(held)
+            self._end_long(long)
+        elif carry:
             self._queue(carry, 0, len(carry))
         self._finish(self.pending)
         self.pending = None
 
-    def _overlong(self, data: bytes) -> None:
-        """Searches the first MAX_RECORD bytes of a record too long to keep, and reports it."""
+    def _begin_long(self, data: bytes) -> _LongRecord:
+        """Starts a record too long to hold: it is searched window by window as it streams in, and reported."""
         self._finish(self.pending)
         self.pending = None
-        self._match_one(self.parse(data[:MAX_RECORD], self.line_no))
         self.sink.overlong(self.line_no)
-        self.line_no += data.count(b"\n")
+        long = _LongRecord(self, self.line_no)
+        long.feed(data)
+        return long
+
+    def _end_long(self, long: _LongRecord) -> None:
+        long.close()
+        self.line_no += long.newlines
+
+    def _search_window(self, window: bytes, line: int, base: int, seen: set[tuple[int, int]]) -> None:
+        """Matches one window of an overlong record; each hit carries its byte offset in the record."""
+        record = self.parse(window, line)
+        found = self.matcher.match(record, self.file, self.sink.excluded)
+        located = []
+        for index, hit in found:
+            where = self.matcher.locate(index, record.text)
+            offset = base + (window.find(where.encode("utf-8", "replace")) if where else 0)
+            if (index, offset) in seen:
+                continue
+            seen.add((index, offset))
+            located.append((index, replace(hit, offset=offset)))
+        if located:
+            self.sink.add(located)
 
     def _queue(self, buf: bytes, start: int, end: int) -> None:
         region = self._start(buf, start, end, self.line_no)
@@ -272,10 +294,45 @@ class LogScanner:
             line = region.first_line + region.checkpoints[step] + buf.count(b"\n", at, s)
             if e - s > MAX_RECORD:
                 self.sink.overlong(line)
-                e = s + MAX_RECORD
+                long = _LongRecord(self, line)
+                long.feed(buf[s:e])
+                long.close()
+                continue
             self._match_one(self.parse(buf[s:e], line))
 
     def _match_one(self, record: Record) -> None:
         found = self.matcher.match(record, self.file, self.sink.excluded, prefiltered=True)
         if found:
             self.sink.add(found)
+
+
+class _LongRecord:
+    """A record longer than MAX_RECORD, searched in overlapping windows as its bytes arrive (memory stays bounded).
+
+    Windows are MAX_RECORD long and share WINDOW_OVERLAP bytes, so a match up to that long is found wherever it
+    lies; a hit found twice in the shared part is kept once.
+    """
+
+    def __init__(self, scanner: LogScanner, line: int) -> None:
+        self.scanner = scanner
+        self.line = line
+        self.buf = b""
+        self.base = 0
+        self.searched_to = 0
+        self.newlines = 0
+        self.seen: set[tuple[int, int]] = set()
+
+    def feed(self, data: bytes) -> None:
+        self.newlines += data.count(b"\n")
+        self.buf += data
+        step = MAX_RECORD - WINDOW_OVERLAP
+        while len(self.buf) >= MAX_RECORD:
+            self.scanner._search_window(self.buf[:MAX_RECORD], self.line, self.base, self.seen)
+            self.searched_to = self.base + MAX_RECORD
+            self.buf = self.buf[step:]
+            self.base += step
+
+    def close(self) -> None:
+        if self.base + len(self.buf) > self.searched_to or not self.searched_to:
+            self.scanner._search_window(self.buf, self.line, self.base, self.seen)
+        self.buf = b""

@@ -174,6 +174,17 @@ class Matcher:
         found.sort(key=lambda pair: pair[0])
         return found
 
+    def locate(self, index: int, text: str) -> str | None:
+        """The text a literal or regex probe matched in `text` (None for other probes or no match)."""
+        for tp in self._text:
+            if tp.index != index:
+                continue
+            if tp.regex is None:
+                return tp.needle if tp.needle in text else None
+            m = tp.regex.search(text)  # type: ignore[attr-defined]
+            return m.group(0) if m is not None else None
+        return None
+
     def _worth_checking(self, text: str, excluded: frozenset[int]) -> bool:
         pre = self.prefilter(excluded)
         if pre is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+import re2
+
 from wizard.core.evidence.dns import MARKER as DNS_MARKER
 from wizard.core.evidence.dns import DnsCacheReader
 from wizard.core.evidence.events import EventTextBlock, is_event_start
@@ -20,7 +22,8 @@ from wizard.core.evidence.text import MAX_RECORD
 _NUMBERED_START = re.compile(r"^\s*Event\[\d+\]")
 _HEX_DUMP = re.compile(r"^\s*[0-9a-fA-F]{4}:\s")
 _MORE_INFO = "for more information, see help and support center"
-_EVENT_MARKERS = re.compile(r"^\s*(Event\[\d+\]:?\s*$|Log Name\s*:|Event Type\s*:|Event ID\s*:)", re.MULTILINE)
+_EVENT_MARKERS = re2.compile(r"(?m)^\s*(Event\[\d+\]:?\s*$|Log Name\s*:|Event Type\s*:|Event ID\s*:)")
+"""RE2: searched over a whole sample, where a leading blank pattern under MULTILINE is quadratic in Python's engine."""
 
 
 def looks_mixed(sample: str) -> bool:

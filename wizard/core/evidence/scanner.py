@@ -11,7 +11,6 @@ import itertools
 import os
 import posixpath
 import stat
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +33,9 @@ HIT_CAP = 100
 WORKERS = min(2, os.cpu_count() or 1)
 """Threads that run the prefilter on big logs alongside the reading thread."""
 MAX_ZIP_DEPTH = 2
+MAX_UNZIPPED = 1 << 30
+"""Most bytes one scan reads out of .zip files (nested ones included): 1 GiB. A bundle that unpacks to more is read
+up to there and the cut is reported, so a small zip that inflates to gigabytes cannot fill memory or time."""
 
 _CONTENT_FREE = {
     ".ins", ".ist", ".sni", ".ct0", ".ct1", ".ct2", ".ct3", ".ct4", ".ct5", ".ct6", ".ct7", ".pkc", ".pkp",
@@ -51,6 +53,49 @@ class _Cancelled(Exception):
     pass
 
 
+class _UnzipLimit(Exception):
+    """The scan has read MAX_UNZIPPED bytes out of .zip files."""
+
+
+class _ZipMember(io.RawIOBase):
+    """A .zip member read as a stream, its bytes counted against the scan's unzip budget.
+
+    Readers that want a file (the .evtx parser, a nested .zip) take this object as it is, so nothing is copied to
+    disk and nothing is left behind if the scan is stopped.
+    """
+
+    def __init__(self, inner: BinaryIO, scan: _Scan) -> None:
+        super().__init__()
+        self.inner = inner
+        self.scan = scan
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return bool(self.inner.seekable())
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.inner.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.inner.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        left = self.scan.unzip_left
+        if left <= 0:
+            self.scan.unzip_cut = True
+            raise _UnzipLimit
+        data = self.inner.read(left if size is None or size < 0 or size > left else size)
+        self.scan.unzip_left -= len(data)
+        return data
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 class _FileSink:
     """Collects one file's hits, caps them per signature, and words its problems."""
 
@@ -62,6 +107,8 @@ class _FileSink:
         self.saturated: list[int] = []
         self.overlong_lines: list[int] = []
         self.controls = False
+        self.windowed = True
+        """Whether overlong lines are searched whole (False where a reader keeps only their first MiB)."""
 
     def add(self, found: list[tuple[int, Hit]]) -> None:
         for index, hit in found:
@@ -85,10 +132,17 @@ class _FileSink:
             first = self.overlong_lines[0]
             more = len(self.overlong_lines) - 1
             extra = f" (and {more} more such line{'s' if more > 1 else ''})" if more else ""
-            problem(
-                f"{self.file}: line {first} is longer than {MAX_RECORD >> 20} MiB without a line break; only its "
-                f"first {MAX_RECORD >> 20} MiB was searched{extra}"
-            )
+            if self.windowed:
+                problem(
+                    f"{self.file}: line {first} is longer than {MAX_RECORD >> 20} MiB without a line break{extra}; "
+                    f"it was searched whole, in overlapping {MAX_RECORD >> 20} MiB windows, and a match in it "
+                    "gives its byte offset in the line"
+                )
+            else:
+                problem(
+                    f"{self.file}: line {first} is longer than {MAX_RECORD >> 20} MiB without a line break; only "
+                    f"its first {MAX_RECORD >> 20} MiB was searched{extra}"
+                )
         for index in self.saturated:
             probe = self.scan.matcher.probes[index]
             problem(
@@ -120,11 +174,18 @@ class _Scan:
         self.pool: ThreadPoolExecutor | None = None
         self.was_cancelled = False
         self.names: list[str] = []
+        self.unzip_left = MAX_UNZIPPED
+        self.unzip_cut = False
 
     def problem(self, text: str) -> None:
         self.problems.append(text)
 
     def report(self) -> ScanReport:
+        if self.unzip_cut:
+            self.problem(
+                f"the .zip files unpack to more than {MAX_UNZIPPED >> 30} GiB; reading stopped there and the "
+                "members after it were not read"
+            )
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
         return ScanReport(self.hits, self.problems, self.readable, self.bytes_read, self.was_cancelled, self.names)
@@ -209,8 +270,7 @@ class _Scan:
                 self.problem(f"{where}: cannot be listed ({exc.strerror or exc})")
 
         files = 0
-        for folder, dirs, filenames in os.walk(root, onerror=unreadable):
-            dirs.sort(key=str.lower)
+        for folder, filenames in walk_folders(root, unreadable):
             for filename in sorted(filenames, key=_log_order):
                 self._check_cancel()
                 path = os.path.join(folder, filename)
@@ -253,6 +313,8 @@ class _Scan:
             work()
         except _Cancelled:
             raise
+        except _UnzipLimit:
+            self.problem(f"{name}: not read to its end; the unzip limit was reached")
         except PermissionError:
             self.problem(f"{name}: permission denied")
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
@@ -315,15 +377,21 @@ class _Scan:
         elif kind == EVENT_CSV:
             layout = csv_layout(sample)
             assert layout is not None
+            sink.windowed = False
             lines = iter_lines(stream, sink.overlong)
             self._match_records(read_event_csv(lines, layout[0], layout[1], problem), name, sink)
         else:
             listing = Tally(root=name)
-            lines = iter_lines(stream, sink.overlong)
+            lines = iter_lines(stream, sink.overlong, windows=True)
             records = read_mixed(lines, lambda entry: listing.add(self.matcher, entry))
             self._match_records(records, name, sink)
             self._emit_tally(listing)
         sink.close()
+        if transcoder.nuls:
+            self.problem(
+                f"{name}: {transcoder.nuls} NUL byte{'s' if transcoder.nuls != 1 else ''} (such as a crash leaves "
+                "in a log) were skipped; the text around them was read"
+            )
         if transcoder.truncated:
             self.problem(f"{name}: ends in the middle of a UTF-16 character; the file looks truncated")
 
@@ -331,13 +399,21 @@ class _Scan:
         return lambda text: self.problem(f"{name}: {text}")
 
     def _match_records(self, records: Iterator[Record], name: str, sink: _FileSink) -> None:
+        """Matches each record; a probe counts once per line, so the overlapping windows of one long line
+        (which share a line number) do not report the same match twice."""
         match = self.matcher.match
+        line, seen = -1, set()
         for count, record in enumerate(records, start=1):
             if count % 4096 == 0:
                 self._check_cancel()
             found = match(record, name, sink.excluded)
             if found:
-                sink.add(found)
+                if record.line != line:
+                    line, seen = record.line, set()
+                found = [(index, hit) for index, hit in found if index not in seen]
+                seen.update(index for index, _ in found)
+                if found:
+                    sink.add(found)
 
     def _raw_chunks(self, fh: BinaryIO) -> Iterator[bytes]:
         while True:
@@ -363,22 +439,15 @@ class _Scan:
         return self.pool
 
     def _with_path(
-        self, name: str, fh: BinaryIO, head: bytes, path: str | None, reader: Callable[[str, str], None]
+        self, name: str, fh: BinaryIO, head: bytes, path: str | None, reader: Callable[[str, object], None]
     ) -> None:
-        """Runs a reader that needs a real file, copying a zip member to a temporary file first."""
+        """Runs a reader that opens the input itself: by path for a file on disk, or on the member's stream."""
         if path is not None:
             reader(name, path)
             self._skip_rest(fh)
             return
-        spill = tempfile.NamedTemporaryFile(prefix="wizard-", delete=False)  # noqa: SIM115
-        try:
-            with spill:
-                spill.write(head)
-                for raw in self._raw_chunks(fh):
-                    spill.write(raw)
-            reader(name, spill.name)
-        finally:
-            os.unlink(spill.name)
+        fh.seek(0)
+        reader(name, fh)
 
     def _skip_rest(self, fh: BinaryIO) -> None:
         """Accounts for the bytes of a file a library reads by itself."""
@@ -390,15 +459,19 @@ class _Scan:
         self.bytes_read += max(0, end - here)
         self._tell()
 
-    def _evtx(self, name: str, path: str) -> None:
+    def _evtx(self, name: str, source: object) -> None:
         self.readable += 1
         sink = _FileSink(self, name)
-        self._match_records(read_evtx(path, self._problem_for(name)), name, sink)
+        self._match_records(read_evtx(source, self._problem_for(name)), name, sink)
         sink.close()
+        if self.unzip_cut:
+            raise _UnzipLimit
 
-    def _zip(self, name: str, path: str, depth: int) -> None:
+    def _zip(self, name: str, source: object, depth: int) -> None:
         try:
-            archive = zipfile.ZipFile(path)
+            archive = zipfile.ZipFile(source)  # type: ignore[arg-type]
+        except _UnzipLimit:
+            raise
         except (zipfile.BadZipFile, OSError) as exc:
             self.problem(f"{name}: not a readable .zip ({exc})")
             return
@@ -429,8 +502,11 @@ class _Scan:
 
                 def read_member(info: zipfile.ZipInfo = info, member: str = member) -> None:
                     with archive.open(info) as fh:
-                        self._stream(member, fh, None, depth=depth)  # type: ignore[arg-type]
+                        self._stream(member, _ZipMember(fh, self), None, depth=depth)  # type: ignore[arg-type]
 
+                if self.unzip_left <= 0:
+                    self.unzip_cut = True
+                    break
                 self._guarded(member, read_member)
             self._emit_tally(tally)
 
@@ -456,6 +532,33 @@ def _sniff(sample: str, pasted: bool) -> str:
     return LINES
 
 
+def walk_folders(root: str, onerror: Callable[[OSError], None]) -> Iterator[tuple[str, list[str]]]:
+    """(folder, names of the files in it) for root and every folder below it, top down, subfolders in name order.
+
+    Iterative, so a tree nested thousands of levels deep cannot exhaust the interpreter's stack (os.walk recurses
+    before Python 3.12). Links to folders are not followed, as os.walk does by default.
+    """
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        files: list[str] = []
+        subfolders: list[str] = []
+        for entry in listed:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            (subfolders if is_folder else files).append(entry.name)
+        yield folder, files
+        stack.extend(os.path.join(folder, name) for name in sorted(subfolders, key=str.lower, reverse=True))
+
+
 def _extension(filename: str) -> str:
     return os.path.splitext(filename)[1].lower()
 
@@ -479,7 +582,7 @@ def _measure(name: str) -> int:
             return 0
         if stat.S_ISDIR(info.st_mode):
             total = 0
-            for folder, _dirs, files in os.walk(name):
+            for folder, files in walk_folders(name, lambda exc: None):
                 for filename in files:
                     if _extension(filename) in _CONTENT_FREE:
                         continue

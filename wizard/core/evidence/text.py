@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 MAX_RECORD = 1 << 20
-"""Longest record kept, in bytes; anything beyond is cut and reported."""
+"""Longest record searched at once, in bytes; a longer one is searched in overlapping windows of this size."""
+WINDOW_OVERLAP = 64 << 10
+"""Bytes two windows of an overlong record share, so a match up to this long is found even across a window edge."""
 
 _ESCAPE_SEQUENCE = re.compile(
     r"""
@@ -50,32 +52,53 @@ def has_control_characters(text: str) -> bool:
 
 
 BINARY = "binary"
+_TEXT_CONTROLS = bytes(c for c in range(1, 0x20) if c not in b"\t\n\r\f\v\x1b")
 
 
 def detect_encoding(head: bytes) -> tuple[str, int]:
-    """(codec, length of the byte-order mark) for a file starting with `head`; codec may be BINARY."""
+    """(codec, length of the byte-order mark) for a file starting with `head`; codec may be BINARY.
+
+    NUL bytes alone do not make a file binary: a log padded with NULs after a crash is still a log. Binary is
+    decided by proportion: control bytes (other than NUL) among the rest, once there is enough of it to judge.
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8", 3
     if head.startswith(codecs.BOM_UTF16_LE) and not head.startswith(codecs.BOM_UTF32_LE):
         return "utf-16-le", 2
     if head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be", 2
-    sample = head[:8192]
-    if b"\x00" in sample:
-        pairs = len(sample) // 2
-        if pairs == 0:
-            return BINARY, 0
-        even_zeros = sample[0 : pairs * 2 : 2].count(0)
-        odd_zeros = sample[1 : pairs * 2 : 2].count(0)
-        if odd_zeros >= 0.3 * pairs and even_zeros <= 0.05 * pairs:
-            return "utf-16-le", 0
-        if even_zeros >= 0.3 * pairs and odd_zeros <= 0.05 * pairs:
-            return "utf-16-be", 0
-        return BINARY, 0
-    controls = sum(sample.count(bytes([c])) for c in range(0x20) if c not in b"\t\n\r\f\v\x1b")
-    if sample and controls > 0.1 * len(sample):
+    first = head[:8192]
+    if b"\x00" in first:
+        pairs = len(first) // 2
+        if pairs:
+            even_zeros = first[0 : pairs * 2 : 2].count(0)
+            odd_zeros = first[1 : pairs * 2 : 2].count(0)
+            if odd_zeros >= 0.3 * pairs and even_zeros <= 0.05 * pairs:
+                return "utf-16-le", 0
+            if even_zeros >= 0.3 * pairs and odd_zeros <= 0.05 * pairs:
+                return "utf-16-be", 0
+    if _looks_binary(head):
         return BINARY, 0
     return "utf-8", 0
+
+
+_NUL_RUN = re.compile(rb"\x00+")
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Whether the sample is binary data rather than text with some NUL padding in it.
+
+    A crash pads a log with a few long runs of NULs; binary data has NULs scattered all through it and many
+    control bytes among the rest. A head of nothing but NULs is left to the text readers: what follows decides.
+    """
+    rest = len(sample) - sample.count(0)
+    if rest == 0:
+        return False
+    controls = len(sample) - len(sample.translate(None, _TEXT_CONTROLS))
+    if controls > 0.1 * rest:
+        return True
+    runs = sum(1 for _ in _NUL_RUN.finditer(sample)) if rest < len(sample) else 0
+    return runs > max(8, len(sample) >> 10)
 
 
 class Transcoder:
@@ -85,10 +108,16 @@ class Transcoder:
         self.codec = codec
         self.fell_back = False
         self.truncated = False
+        self.nuls = 0
+        """NUL bytes dropped from a single-byte text (crash padding); UTF-16 keeps its own."""
         strict = codec == "utf-8"
         self._decoder = codecs.getincrementaldecoder(codec)("strict" if strict else "replace")
 
     def feed(self, raw: bytes, final: bool = False) -> bytes:
+        if not self.codec.startswith("utf-16") and b"\x00" in raw:
+            before = len(raw)
+            raw = raw.replace(b"\x00", b"")
+            self.nuls += before - len(raw)
         if self.codec == "utf-8" and not self.fell_back:
             pending = self._decoder.getstate()[0]
             if not pending and raw.isascii():
@@ -111,12 +140,23 @@ class Transcoder:
 
 
 def iter_lines(
-    chunks: Iterable[bytes], on_overlong: Callable[[int], None], limit: int = MAX_RECORD
+    chunks: Iterable[bytes],
+    on_overlong: Callable[[int], None],
+    limit: int = MAX_RECORD,
+    *,
+    windows: bool = False,
+    overlap: int = WINDOW_OVERLAP,
 ) -> Iterator[tuple[int, str]]:
-    """(line number, text) for each line of UTF-8 chunks; a line longer than `limit` is cut and reported."""
+    """(line number, text) for each line of UTF-8 chunks; a line longer than `limit` is reported.
+
+    Without `windows` only its first `limit` bytes are kept. With `windows` all of it is handed out as
+    overlapping pieces of at most `limit` bytes under the same line number, so memory stays bounded and a match
+    no longer than `overlap` is never split.
+    """
     carry = b""
     number = 1
     skipping = False
+    step = max(1, limit - overlap)
     for chunk in chunks:
         buf = carry + chunk if carry else chunk
         start = 0
@@ -134,6 +174,11 @@ def iter_lines(
                 break
             if end - start > limit:
                 on_overlong(number)
+                if windows:
+                    yield from _windows(buf, start, end, number, limit, step)
+                    number += 1
+                    start = end + 1
+                    continue
                 end_of_kept = start + limit
             else:
                 end_of_kept = end
@@ -143,8 +188,24 @@ def iter_lines(
         carry = buf[start:]
         if len(carry) > limit:
             on_overlong(number)
+            if windows:
+                cut = len(carry) - overlap
+                for at in range(0, cut, step):
+                    yield number, carry[at : min(at + limit, len(carry))].decode("utf-8", "replace")
+                carry = carry[len(carry) - overlap :]
+                continue
             yield number, carry[:limit].decode("utf-8", "replace")
             carry = b""
             skipping = True
     if carry and not skipping:
         yield number, carry.decode("utf-8", "replace").rstrip("\r")
+
+
+def _windows(buf: bytes, start: int, end: int, number: int, limit: int, step: int) -> Iterator[tuple[int, str]]:
+    at = start
+    while True:
+        stop = min(at + limit, end)
+        yield number, buf[at:stop].decode("utf-8", "replace").rstrip("\r")
+        if stop >= end:
+            return
+        at += step
