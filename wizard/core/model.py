@@ -41,7 +41,7 @@ class Capture:
     name: str
     label: str
     pattern: str = ""
-    type: Literal["text", "integer", "number"] = "text"
+    type: Literal["text", "integer", "number", "list"] = "text"
     example: str = ""
     next: str = ""
     loc: Loc = NOWHERE
@@ -96,6 +96,10 @@ class EvidenceSpec:
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One runbook step. A step that changes something says how to undo it, or that it cannot be undone
+    (`reversible` false), and an irreversible step comes after a `backup` step. `for_each` names list values:
+    the step is shown once per item, each name standing for its item."""
+
     do: str
     runs_on: str
     verify: str
@@ -103,6 +107,13 @@ class Step:
     console: str = ""
     wait: str = ""
     caution: str = ""
+    shell: str = ""
+    wait_source: str = ""
+    changes: bool = False
+    reversible: bool = True
+    undo: str = ""
+    backup: bool = False
+    for_each: tuple[str, ...] = ()
     loc: Loc = NOWHERE
 
 

@@ -7,9 +7,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from wizard.core.expr import ExprError, evaluate, format_number
+from wizard.core.listvalues import split_list
 from wizard.core.placeholders import fill
 from wizard.core.model import Check, Link, Question, Runbook, Step, Tree
 from wizard.core.session import Session
+from wizard.core.wording import FENCE_LANGS, place_phrase, shell_name
 
 @dataclass(frozen=True)
 class ComputedValue:
@@ -65,7 +67,8 @@ def all_values(session: Session) -> dict[str, str]:
     return values
 
 
-def _step_dict(number: int, step: Step, values: dict[str, str] | None) -> dict[str, Any]:
+def _step_dict(number: int, step: Step, values: dict[str, str] | None, *, label: str = "",
+               item: str = "") -> dict[str, Any]:
     """A step with its placeholders filled, or left as written when `values` is None."""
 
     def text(raw: str) -> str:
@@ -73,14 +76,57 @@ def _step_dict(number: int, step: Step, values: dict[str, str] | None) -> dict[s
 
     return {
         "n": number,
+        "label": label or str(number),
+        "item": item,
+        "for_each": list(step.for_each),
         "runs_on": text(step.runs_on),
         "do": text(step.do),
+        "shell": step.shell,
         "commands": [text(c) for c in step.commands],
         "console": text(step.console),
         "wait": text(step.wait),
+        "wait_source": text(step.wait_source),
         "caution": text(step.caution),
         "verify": text(step.verify),
+        "changes": step.changes,
+        "reversible": step.reversible,
+        "undo": text(step.undo),
+        "backup": step.backup,
     }
+
+
+def expand_steps(runbook: Runbook, values: dict[str, str]) -> list[dict[str, Any]]:
+    """The runbook's steps, filled in; a `for_each` step once per item of its first list (3.1, 3.2, ...).
+
+    Within a repeated step each `for_each` name stands for its own item at the same position, so parallel lists
+    (every dead DP and its old address) pair up. A list that was never given leaves the step as one, unfilled.
+    """
+    out: list[dict[str, Any]] = []
+    for number, step in enumerate(runbook.steps, 1):
+        lists = {name: split_list(values[name]) for name in step.for_each if name in values}
+        first = lists.get(step.for_each[0], []) if step.for_each else []
+        if not first:
+            out.append(_step_dict(number, step, values))
+            continue
+        for index, item in enumerate(first):
+            scoped = dict(values)
+            for name in step.for_each:
+                items = lists.get(name, [])
+                if index < len(items):
+                    scoped[name] = items[index]
+                else:
+                    scoped.pop(name, None)
+            label = f"{number}.{index + 1}" if len(first) > 1 else str(number)
+            out.append(_step_dict(number, step, scoped, label=label, item=item))
+    return out
+
+
+def runbook_steps(session: Session) -> list[dict[str, Any]]:
+    """The steps of the session's runbook as the operator follows them (repeated steps expanded)."""
+    node = session.node
+    if not isinstance(node, Runbook):
+        return []
+    return expand_steps(node, all_values(session))
 
 
 def path_dicts(session: Session) -> list[dict[str, Any]]:
@@ -127,7 +173,7 @@ def runbook_dict(session: Session) -> dict[str, Any]:
             {"name": c.name, "label": c.label, "value": c.value, "unit": c.unit, "formula": c.formula}
             for c in computed(session)
         ],
-        "steps": [_step_dict(i, step, values) for i, step in enumerate(node.steps, 1)],
+        "steps": expand_steps(node, values),
         "next": [{"tree": n.tree, "why": fill(n.why, values)} for n in node.next],
         "escalate": fill(node.escalate, values),
         "learn": [fill(note, values) for note in node.learn],
@@ -175,17 +221,8 @@ def runbook_markdown(session: Session) -> str:
         out.append("")
     out += ["## Steps", ""]
     for step in data["steps"]:
-        out.append(f"### {step['n']}. On the {step['runs_on']}" if step["runs_on"] else f"### {step['n']}.")
-        out += ["", step["do"], ""]
-        if step["console"]:
-            out += [f"Console: {step['console']}", ""]
-        if step["commands"]:
-            out += [*_fence(step["commands"]), ""]
-        if step["wait"]:
-            out += [f"Wait: {step['wait']}", ""]
-        if step["caution"]:
-            out += [f"> **CAUTION:** {step['caution']}", ""]
-        out += [f"Verify: {step['verify']}", ""]
+        out += [step_heading(step, "###"), ""]
+        out += _step_body(step)
     if data["next"]:
         out += ["## Next", ""]
         out += [f"- Tree `{n['tree']}`: {n['why']}" for n in data["next"]]
@@ -197,6 +234,59 @@ def runbook_markdown(session: Session) -> str:
         out += [f"- {note}" for note in data["learn"]]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def step_heading(step: dict[str, Any], marks: str) -> str:
+    """'### 3.1. On the DNS server (for CMDP01)'; the place reads right whatever article the tree wrote."""
+    where = place_phrase(step["runs_on"], capital=True)
+    heading = f"{marks} {step['label']}." + (f" {where}" if where else "")
+    if step["item"]:
+        heading += f" (for {_md_text(step['item'])})"
+    if step["backup"]:
+        heading += " [backup]"
+    return heading
+
+
+def step_lines(step: dict[str, Any]) -> list[tuple[str, str]]:
+    """(kind, text) lines of one filled step after its `do`, in reading order; screens and exports share it."""
+    out: list[tuple[str, str]] = []
+    if step["console"]:
+        out.append(("console", step["console"]))
+    if step["commands"]:
+        shell = shell_name(step["shell"]) if step["shell"] else "a shell the step does not name"
+        out.append(("shell", f"Run in {shell}:"))
+    if step["wait"]:
+        source = f" (where this figure comes from: {step['wait_source']})" if step["wait_source"] else ""
+        out.append(("wait", step["wait"] + source))
+    if step["caution"]:
+        out.append(("caution", step["caution"]))
+    out.append(("verify", step["verify"]))
+    if step["changes"] and not step["reversible"]:
+        out.append(("irreversible", step["undo"] or "This change cannot be undone."))
+    elif step["changes"] and step["undo"]:
+        out.append(("undo", step["undo"]))
+    return out
+
+
+_LINE_LABELS = {
+    "console": "Console: {}",
+    "wait": "Wait: {}",
+    "caution": "> **CAUTION:** {}",
+    "verify": "Verify: {}",
+    "undo": "Undo: {}",
+    "irreversible": "> **CANNOT BE UNDONE:** {}",
+}
+
+
+def _step_body(step: dict[str, Any], indent: str = "") -> list[str]:
+    out = [f"{indent}{step['do']}", ""]
+    for kind, text in step_lines(step):
+        if kind == "shell":
+            out += [f"{indent}{text}", ""]
+            out += [indent + line for line in _fence(step["commands"], FENCE_LANGS.get(step["shell"], ""))] + [""]
+            continue
+        out += [indent + _LINE_LABELS[kind].format(text), ""]
+    return out
 
 
 def question_dict(session: Session) -> dict[str, Any]:
@@ -432,16 +522,12 @@ def _tree_markdown(tree: Tree) -> str:
             if item["compute"]:
                 out.append("")
             for step in item["steps"]:
-                out += [f"{step['n']}. **On the {step['runs_on']}:** {step['do']}", ""]
-                if step["console"]:
-                    out += [f"   Console: {step['console']}", ""]
-                if step["commands"]:
-                    out += ["   " + line for line in _fence(step["commands"])] + [""]
-                if step["wait"]:
-                    out += [f"   Wait: {step['wait']}", ""]
-                if step["caution"]:
-                    out += [f"   **CAUTION:** {step['caution']}", ""]
-                out += [f"   Verify: {step['verify']}", ""]
+                repeat = ""
+                if step["for_each"]:
+                    repeat = " (once for each item of " + ", ".join(f"`{{{n}}}`" for n in step["for_each"]) + ")"
+                where = place_phrase(step["runs_on"], capital=True)
+                out += [f"{step['n']}. **{where}{repeat}:**", ""]
+                out += _step_body(step, "   ")
             for n in item["next"]:
                 out.append(f"Next: `{n['tree']}`: {n['why']}")
             if item["escalate"]:

@@ -99,7 +99,9 @@ def walk(
             if check_is_covered(node, names, bool(hits)):
                 from wizard.core.evidence import propose
 
-                proposal = propose(node, hits)
+                from wizard.core.listvalues import list_names
+
+                proposal = propose(node, hits, lists=list_names(session.tree))
         choice = key_choice if key_choice is not None else (proposal.choice if proposal else None)
         if choice is None and (node.choices or session.needs_value() is not None):
             _warn_unused(catalog, answers, used, notes)

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from wizard.core.model import Capture, Check, Question, choice_of
 from wizard.core.render import fill
+from wizard.core.wording import place_phrase
 from wizard.core.session import AnswerError, Session, validate_value
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
@@ -216,7 +217,7 @@ class StepScreen(WalkActions, Screen):
         if isinstance(node, Check):
             spec = node.evidence
             files = ", ".join(spec.files) if spec.files else spec.kind
-            where = f" on the {fill(spec.where, values)}" if spec.where else ""
+            where = f" {place_phrase(fill(spec.where, values))}" if spec.where else ""
             hint.update(
                 join(
                     ("⌕ The wizard can read this for you: ", "bold"),
