@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-_ARTICLES = ("the ", "a ", "an ")
+_ARTICLES = ("the ", "a ", "an ", "your ", "each ", "every ", "both ", "any ")
 _PREPOSITIONS = ("on ", "in ", "at ", "from ", "inside ", "under ")
 SHELL_NAMES = {"cmd": "Command Prompt (cmd.exe)", "powershell": "Windows PowerShell"}
 FENCE_LANGS = {"cmd": "bat", "powershell": "powershell"}
