@@ -131,9 +131,11 @@ class RunbookScreen(WalkActions, Screen):
             parts: list[Widget] = [Static(plain(step["do"]), classes="step-do")]
             for kind, text in render.step_lines(step):
                 if kind == "shell":
-                    shell = render.shell_name(step["shell"]) if step["shell"] else "command"
+                    title = f"step {step['label']} command"
+                    if step["shell"]:
+                        title += f" · {render.shell_name(step['shell'])}"
                     for command in step["commands"]:
-                        parts.append(CommandBlock(command, title=f"step {step['label']} · {shell}"))
+                        parts.append(CommandBlock(command, title=title))
                 else:
                     mark, word, classes = STEP_LINE_MARKS[kind]
                     parts.append(Static(label_line(mark, word, text), classes=classes))
