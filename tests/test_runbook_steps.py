@@ -119,7 +119,7 @@ def test_step_lines_show_the_shell_the_wait_source_the_undo_and_what_cannot_be_u
     steps = expand_steps(tree.nodes["r-fix"], {"dead_dps": "CMDP01", "dead_dp_ips": "10.0.0.1"})
     lines = dict(step_lines(steps[1]))
     assert lines["shell"] == "Run in Command Prompt (cmd.exe):"
-    assert lines["wait"] == "up to one TTL (where this figure comes from: the zone's TTL)"
+    assert lines["wait"] == "up to one TTL" and lines["wait_source"] == "the zone's TTL"
     assert lines["undo"].startswith("dnscmd /RecordAdd corp.example CMDP01")
     assert dict(step_lines(steps[2]))["irreversible"] == "This change cannot be undone."
     document = tree_markdown(tree)

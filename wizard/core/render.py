@@ -248,22 +248,26 @@ def step_heading(step: dict[str, Any], marks: str) -> str:
 
 
 def step_lines(step: dict[str, Any]) -> list[tuple[str, str]]:
-    """(kind, text) lines of one filled step after its `do`, in reading order; screens and exports share it."""
+    """(kind, text) lines of one filled step after its `do`, in reading order; screens and exports share it.
+
+    A change that cannot be undone is said first, before the console path and the commands that make it.
+    """
     out: list[tuple[str, str]] = []
+    if step["changes"] and not step["reversible"]:
+        out.append(("irreversible", step["undo"] or "This change cannot be undone."))
     if step["console"]:
         out.append(("console", step["console"]))
     if step["commands"]:
         shell = shell_name(step["shell"]) if step["shell"] else "a shell the step does not name"
         out.append(("shell", f"Run in {shell}:"))
     if step["wait"]:
-        source = f" (where this figure comes from: {step['wait_source']})" if step["wait_source"] else ""
-        out.append(("wait", step["wait"] + source))
+        out.append(("wait", step["wait"]))
+        if step["wait_source"]:
+            out.append(("wait_source", step["wait_source"]))
     if step["caution"]:
         out.append(("caution", step["caution"]))
     out.append(("verify", step["verify"]))
-    if step["changes"] and not step["reversible"]:
-        out.append(("irreversible", step["undo"] or "This change cannot be undone."))
-    elif step["changes"] and step["undo"]:
+    if step["changes"] and step["reversible"] and step["undo"]:
         out.append(("undo", step["undo"]))
     return out
 
@@ -271,6 +275,7 @@ def step_lines(step: dict[str, Any]) -> list[tuple[str, str]]:
 _LINE_LABELS = {
     "console": "Console: {}",
     "wait": "Wait: {}",
+    "wait_source": "Where that figure comes from: {}",
     "caution": "> **CAUTION:** {}",
     "verify": "Verify: {}",
     "undo": "Undo: {}",

@@ -31,6 +31,7 @@ def label_line(mark: str, word: str, text: str) -> Content:
 STEP_LINE_MARKS = {
     "console": ("▤", "Console", "step-console"),
     "wait": ("◷", "WAIT", "step-wait"),
+    "wait_source": ("◷", "FROM", "step-wait"),
     "caution": ("⚠", "CAUTION", "caution"),
     "verify": ("✔", "VERIFY", "step-verify"),
     "undo": ("↶", "UNDO", "step-undo"),
@@ -58,7 +59,7 @@ class RunbookScreen(WalkActions, Screen):
         "Each step says [b]where it runs[/] (which server or console). Commands are in boxes: [b]Tab[/] to one "
         "and press [b]c[/] to copy it through the terminal. Terminals differ, so [b]s[/] also saves every "
         "command to a text file and tells you where.\n\n"
-        "[b]⚠ CAUTION[/] marks what can hurt, [b]◷ WAIT[/] how long a step takes to show, [b]✔ VERIFY[/] how to "
+        "[b]⚠ CAUTION[/] marks what can hurt, [b]◷ WAIT[/] how long a step takes to show (◷ FROM: where that figure comes from), [b]✔ VERIFY[/] how to "
         "see it worked, [b]↶ UNDO[/] how to take a change back ([b]✖ CANNOT BE UNDONE[/] when it cannot). A step repeated for several servers shows once per server (3.1, 3.2). Values you typed or the evidence found are filled in; a computed wait shows its formula "
         "when a value it needs was never given.\n\n"
         "[b]e[/] exports the whole walk (Markdown for a ticket, or JSON) and shows the file it wrote. "
