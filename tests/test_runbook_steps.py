@@ -121,7 +121,7 @@ def test_step_lines_show_the_shell_the_wait_source_the_undo_and_what_cannot_be_u
     assert lines["shell"] == "Run in Command Prompt (cmd.exe):"
     assert lines["wait"] == "up to one TTL" and lines["wait_source"] == "the zone's TTL"
     assert lines["undo"].startswith("dnscmd /RecordAdd corp.example CMDP01")
-    assert dict(step_lines(steps[2]))["irreversible"] == "This change cannot be undone."
+    assert step_lines(steps[2])[0] == ("irreversible", "This change cannot be undone.")
     document = tree_markdown(tree)
     assert "(once for each item of `{dead_dps}`, `{dead_dp_ips}`)" in document
     assert "> **CANNOT BE UNDONE:**" in document and "```bat" in document
