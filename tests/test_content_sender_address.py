@@ -59,16 +59,18 @@ def test_direction_question_routes_each_gap_to_its_own_fix(tree):
 def test_missing_address_back_to_the_primary_is_made_in_the_primarys_console(tree):
     runbook = tree.nodes["rb-create-up-address"]
     first_console = next(i for i, s in enumerate(runbook.steps) if s.console)
-    reach, rights = runbook.steps[0], runbook.steps[1]
-    assert first_console == 2 and "{child_server}" in reach.runs_on
-    assert 'dir "\\\\{parent_server}\\SMS_{parent_site_code}"' in reach.commands
+    failing, back, rights = runbook.steps[0], runbook.steps[1], runbook.steps[2]
+    assert first_console == 3
+    assert "{parent_server}" in failing.runs_on and "same link" in failing.do
+    assert 'dir "\\\\{child_server}\\SMS_{site_code}"' in failing.commands
+    assert "{child_server}" in back.runs_on and 'dir "\\\\{parent_server}\\SMS_{parent_site_code}"' in back.commands
     assert "computer account" in rights.do and any("net localgroup" in c for c in rights.commands)
     console_steps = [s for s in runbook.steps if s.console]
     assert console_steps and all("console connected to the primary" in s.runs_on for s in console_steps)
     path = console_steps[0].console
     assert path.endswith("{parent_site_code} - <primary site name> > {site_code} - <secondary site name> > Site Settings > Addresses")
     assert "Standard Sender Address" in console_steps[0].do and "database" in console_steps[0].caution
-    general = runbook.steps[3]
+    general = runbook.steps[4]
     assert general.changes and "Delete" in general.undo
     assert "Destination site code to {parent_site_code}" in general.do and "{parent_server}" in general.do
     watch = next(s for s in runbook.steps if any("sender.log" in c for c in s.commands) and "parent" in s.runs_on)
@@ -95,7 +97,7 @@ def test_bundle_reaches_the_up_address_runbook(capsys):
     assert result["values"]["child_server"] == "HOU-SCCM02.corp.fabrikam.com"
     assert {r["node"]: r["proposed"] for r in result["path"]}["c-sender-cannot-connect"] == "cannot-connect"
     assert [c["value"] for c in result["computed"]] == ["34"]
-    assert "DFW - <primary site name> > HOU - <secondary site name> > Site Settings > Addresses" in result["steps"][2]["console"]
+    assert "DFW - <primary site name> > HOU - <secondary site name> > Site Settings > Addresses" in result["steps"][3]["console"]
     commands = [c for s in result["steps"] for c in s["commands"]]
     assert 'findstr /c:"Cannot connect to server HOU-SCCM02.corp.fabrikam.com" "D:\\SMS\\Logs\\sender.log"' in commands
     assert any("C:\\Program Files (x86)\\Microsoft Configuration Manager\\Logs\\sender.log" in c for c in commands)
