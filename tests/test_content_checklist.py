@@ -235,3 +235,15 @@ def test_practice_values_cover_every_name_the_runbooks_use(catalog):
 )
 def test_the_glitch_reader_catches_each_kind_of_glitch(text):
     assert glitches(text, {}) != []
+
+
+@pytest.mark.parametrize("tree_id", SHIPPED)
+def test_shipped_trees_validate_against_the_schema_with_the_new_step_fields(tree_id):
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from wizard.core.yamlsafe import parse_bytes
+
+    schema = json.loads((TREES.parent / "wizard" / "core" / "tree.schema.json").read_text(encoding="utf-8"))
+    data = parse_bytes((TREES / f"{tree_id}.yaml").read_bytes()).data
+    assert [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)] == []
