@@ -130,6 +130,7 @@ def test_the_files_the_script_names_walk_the_practice_case(tmp_path, capsys):
         "--answer", "q-install-finished=finished", "--answer", "q-components-working=working",
         "--answer", "q-reinstalled=first-install", "--set", "site_code=HOU", "--set", "parent_site_code=NYC",
         "--set", "parent_server=NYC-CM01", "--set", "child_install_dir=D:\\SMS",
+        "--set", "parent_install_dir=C:\\Program Files\\Microsoft Configuration Manager",
     ]
     assert main(args) == 0
     assert '"rb-send-site-control-file"' in capsys.readouterr().out

@@ -61,6 +61,15 @@ def test_route_question_separates_site_available_from_primary_down(tree):
     assert "60" in policy.how and "collection" in policy.how and "site-wide" in policy.how
     slow = next(c for c in policy.choices if c.id == "slow-connection")
     assert "untested" in slow.label and "not tested" in slow.note
+    assert slow.next == "q-slow-connection-version"
+
+
+def test_slow_connection_is_not_offered_to_configmgr_2007(tree):
+    gate = tree.nodes["q-slow-connection-version"]
+    assert {c.id: c.next for c in gate.choices} == {"cm-2012": "rb-slow-connection", "cm-2007": "rb-boundary-group"}
+    assert "2007" in gate.why and "boundary" in gate.why
+    reaching = [n.id for n in tree.nodes.values() for c in getattr(n, "choices", ()) if c.next == "rb-slow-connection"]
+    assert reaching == ["q-slow-connection-version"]
 
 
 def test_boundary_route_removes_the_dp_waits_one_policy_interval_and_puts_it_back(tree):
@@ -81,30 +90,49 @@ def test_slow_connection_idea_is_marked_untested(tree):
     assert change.caution.startswith("Untested")
 
 
-def test_dns_route_changes_the_a_record_on_the_dns_server_with_its_cautions(tree):
+def test_dns_route_changes_every_dead_dps_record_with_its_check_and_revert(tree):
     runbook = tree.nodes["rb-dns-a-record"]
-    (change,) = steps_with_command(runbook, "dnscmd /RecordAdd {dns_zone} {dead_dp_host} A {substitute_ip}")
-    assert change.runs_on == "DNS server"
-    assert "{dead_dps_ahead}" in change.do
-    assert "{dead_dp_ip}" in change.caution
+    (change,) = steps_with_command(runbook, "dnscmd /RecordAdd {dns_zone} {dead_dps} A {substitute_ip}")
+    assert change.runs_on == "DNS server the clients use" and change.for_each == ("dead_dps", "dead_dp_ips")
+    assert change.changes and "dnscmd /RecordAdd {dns_zone} {dead_dps} A {dead_dp_ips}" in change.undo
+    assert "{dead_dp_ips}" in change.caution
     first = runbook.steps[0]
     assert "tens of thousands" in first.caution and "offline" in first.caution and "lab" in first.do
     assert "primary" in first.do
-    (replication,) = [s for s in runbook.steps if "replicat" in s.do and s.runs_on == "DNS server"]
-    assert replication.wait
-    (revert,) = steps_with_command(runbook, "dnscmd /RecordAdd {dns_zone} {dead_dp_host} A {dead_dp_ip}")
-    assert revert is runbook.steps[-1] and "After DR" in revert.do
+    (check,) = steps_with_command(runbook, "nslookup {dead_dps}.{dns_zone} <other DNS server>")
+    assert check.for_each == ("dead_dps",)
+    (replication,) = steps_with_command(runbook, "repadmin /syncall /AdeP")
+    assert replication.wait and replication.wait_source
+    assert "Domain Admins" in replication.caution and "domain controller" in replication.runs_on
+    (revert,) = steps_with_command(runbook, "dnscmd /RecordAdd {dns_zone} {dead_dps} A {dead_dp_ips}")
+    assert revert is runbook.steps[-1] and "After DR" in revert.do and revert.for_each == change.for_each
     assert "unauthorised" in runbook.diagnosis and "unrecoverable" in runbook.diagnosis
+    question = tree.nodes["q-dead-dp-host"]
+    assert question.capture.name == "dead_dps" and question.capture.type == "list"
+    assert tree.nodes["q-dead-dp-ip"].capture.type == "list"
+    assert "skipped" not in question.how
+
+
+def test_the_wait_for_the_client_to_move_is_the_first_retry_after_its_cache_runs_out(tree):
+    runbook = tree.nodes["rb-dns-a-record"]
+    moving = next(s for s in runbook.steps if "{client_moves_minutes}" in s.wait)
+    assert "Will attempt retry" in moving.wait_source and "Unconfirmed" in moving.do
+    late_retry = computed(runbook, dead_dps_ahead=2, hours_since_failover=4, ttl_left=1197, next_retry_minutes=17,
+                          retry_seconds=3600)
+    assert late_retry["cache_minutes_left"] == "20" and late_retry["client_moves_minutes"] == "77"
+    cache_first = computed(runbook, dead_dps_ahead=2, hours_since_failover=4, ttl_left=600, next_retry_minutes=17,
+                           retry_seconds=3600)
+    assert cache_first["client_moves_minutes"] == "17"
 
 
 def test_dns_route_reads_and_hurries_the_client_cache(tree):
     runbook = tree.nodes["rb-dns-a-record"]
     (cache,) = [s for s in steps_with_command(runbook, "ipconfig /flushdns") if s.runs_on == "client"]
     assert "ipconfig /displaydns" in cache.commands
-    assert "{cache_minutes_left}" in cache.wait and "3,600 seconds" in cache.wait
+    assert "{cache_minutes_left}" in cache.wait and "3,600 seconds" in cache.wait and cache.wait_source
     values = computed(runbook, dead_dps_ahead=2, hours_since_failover=4, ttl_left=1197)
     assert values["cache_minutes_left"] == "20"
-    package = next(s for s in runbook.steps if s.do.startswith("Optional"))
+    package = next(s for s in runbook.steps if s.do.startswith("Optional, only while the primary"))
     assert "15 minutes" in package.do and "primary" in package.caution
 
 
@@ -129,7 +157,20 @@ def test_outside_facts_are_marked(tree):
         notes += list(node.learn)
     for note in notes:
         if "writing team" in note or "1610" in note or "WMIC" in note or "dnscmd" in note:
-            assert note.startswith(("Outside the sources:", "Unconfirmed:")), note
+            assert note.startswith(("Background:", "Unconfirmed:")), note
+
+
+def test_every_step_relying_on_the_401_reading_says_it_is_unconfirmed(tree):
+    for node in tree.nodes.values():
+        if node.kind != "runbook":
+            continue
+        for step in node.steps:
+            for text in (step.do, step.verify):
+                if "401" in text or "unauthorised" in text.lower():
+                    assert "nconfirmed" in step.do, (node.id, text)
+    assert "Unconfirmed" in tree.nodes["rb-client-moving-on"].diagnosis or "unconfirmed" in tree.nodes["rb-client-moving-on"].diagnosis
+    moved_on = next(c for c in tree.nodes["c-client-logs"].choices if c.id == "moved-on")
+    assert moved_on.note.startswith("Unconfirmed:")
 
 
 def walk(capsys, bundle: str, *args: str) -> dict:
@@ -144,17 +185,29 @@ def test_two_dead_dps_bundle_reaches_the_dns_runbook_with_its_numbers(capsys):
         "--answer", "q-route=site-down",
         "--set", "dead_dps_ahead=2",
         "--set", "hours_since_failover=4",
-        "--set", "dead_dp_ip=10.20.1.31",
+        "--set", "dead_dps=CMDP01,CMDP02",
+        "--set", "dead_dp_ips=10.20.1.31,10.20.1.32",
         "--set", "substitute_ip=10.20.1.10",
+        "--set", "next_retry_minutes=17",
+        "--set", "retry_seconds=3600",
     )
     assert data["status"] == "runbook" and data["node"] == "rb-dns-a-record"
     assert data["values"]["dead_dp_host"] == "CMDP01"
     assert data["values"]["dns_zone"] == "corp.contoso.com"
     assert data["values"]["ttl_left"] == "1197"
+    assert data["values"]["dead_dps"] == "CMDP01, CMDP02"
     numbers = {c["name"]: c["value"] for c in data["computed"]}
-    assert numbers == {"wait_hours_total": "16", "hours_left_unaided": "12", "cache_minutes_left": "20"}
+    assert numbers == {"wait_hours_total": "16", "hours_left_unaided": "12", "cache_minutes_left": "20",
+                       "retry_interval_minutes": "60", "client_moves_minutes": "77"}
     commands = [c for s in data["steps"] for c in s["commands"]]
-    assert "dnscmd /RecordAdd corp.contoso.com CMDP01 A 10.20.1.10" in commands
+    for dp, old in (("CMDP01", "10.20.1.31"), ("CMDP02", "10.20.1.32")):
+        assert f"dnscmd /RecordDelete corp.contoso.com {dp} A {old} /f" in commands
+        assert f"dnscmd /RecordAdd corp.contoso.com {dp} A 10.20.1.10" in commands
+        assert f"dnscmd /RecordAdd corp.contoso.com {dp} A {old}" in commands
+        assert f"nslookup {dp}.corp.contoso.com <other DNS server>" in commands
+    changes = [s for s in data["steps"] if s["for_each"] == ["dead_dps", "dead_dp_ips"]]
+    assert [(s["label"], s["item"]) for s in changes] == [("3.1", "CMDP01"), ("3.2", "CMDP02"), ("9.1", "CMDP01"), ("9.2", "CMDP02")]
+    assert changes[1]["undo"].endswith("dnscmd /RecordAdd corp.contoso.com CMDP02 A 10.20.1.32 (the last step does this after DR).")
     path = {p["node"]: p for p in data["path"]}
     assert path["c-client-logs"]["choice"] == "retrying-dead-dp"
     assert path["c-displaydns"]["choice"] == "cached"

@@ -36,6 +36,25 @@ def test_manual_exchange_runs_each_preinst_switch_on_the_right_server(tree):
     assert "{site_code}.ct4" in up.verify and "{parent_site_code}.ct5" in down.verify
 
 
+def test_the_secondary_must_accept_the_parents_key_too_and_write_rights_are_checked(tree):
+    runbook = tree.nodes["rb-manual-key-exchange"]
+    accept = next(s for s in runbook.steps if "accepted the parent's key" in s.do)
+    assert "secondary" in accept.runs_on and accept.wait_source
+    assert any("{child_install_dir}\\Logs\\despool.log" in c for c in accept.commands)
+    assert "{parent_site_code}.ct5" in accept.verify
+    rights = next(s for s in runbook.steps if "write (modify)" in s.do)
+    assert "forest" in rights.do and runbook.steps.index(rights) < runbook.steps.index(step_with(runbook, "{site_code}.ct4 "))
+    assert "write rights" in step_with(runbook, "{parent_site_code}.ct5 ").do
+
+
+def test_every_command_uses_the_install_folder_asked_once_per_server(tree):
+    assert tree.start == "q-parent-install-dir"
+    texts = [c for n in tree.nodes.values() for c in getattr(n, "commands", ())]
+    texts += [c for n in tree.nodes.values() if isinstance(n, Runbook) for s in n.steps for c in s.commands]
+    assert [c for c in texts if "Microsoft Configuration Manager" in c and not c.startswith("dir /b")] == []
+    assert "Program Files (x86)" in tree.nodes["q-parent-install-dir"].how
+
+
 def test_key_files_go_to_the_other_sites_hman_box(tree):
     runbook = tree.nodes["rb-manual-key-exchange"]
     ct4 = step_with(runbook, "{site_code}.ct4 ")
@@ -52,7 +71,7 @@ def test_key_files_go_to_the_other_sites_hman_box(tree):
 
 def test_runbook_waits_five_minutes_and_verifies_in_despool_log_and_receive_folder(tree):
     runbook = tree.nodes["rb-manual-key-exchange"]
-    watch = step_with(runbook, "despool.log")
+    watch = step_with(runbook, "{parent_install_dir}\\Logs\\despool.log")
     assert "5 minutes" in watch.wait
     assert "despoolr.box\\receive" in " ".join(watch.commands)
     assert "retry it later" in watch.verify and "4405" in watch.verify
@@ -128,8 +147,8 @@ def test_retry_limits_and_outside_facts_are_marked(tree):
     assert any("every 5 minutes, 100 times" in note for note in tree.learn)
     for node in tree.nodes.values():
         for note in node.learn:
-            if "KB 827887" in note or "current branch" in note:
-                assert note.startswith(("Outside the sources:", "Unconfirmed:")), note
+            if "KB 827887" in note or "Current Branch" in note:
+                assert note.startswith(("Background:", "Unconfirmed:")), note
 
 
 def sets(values):
@@ -176,7 +195,8 @@ def test_bundle_without_key_errors_leads_to_the_sender_address(capsys):
         capsys,
         "key-exchange",
         "--answer", "sender-address:q-which-direction=up-missing",
-        *sets({"parent_site_code": "NYC", "parent_server": "NYC-CM01", "minutes_since_hold": "25"}),
+        *sets({"parent_site_code": "NYC", "parent_server": "NYC-CM01", "minutes_since_hold": "25",
+               "parent_install_dir": PARENT, "child_install_dir": PARENT}),
         bundle="dal-sender-cannot-connect",
     )
     assert (result["status"], result["tree"], result["node"]) == ("runbook", "sender-address", "rb-create-up-address")

@@ -14,7 +14,7 @@ tree = tree_fixture("pending-site")
 
 def test_install_services_and_key_checks_guard_the_ct2_runbook(tree):
     graph = nx.DiGraph((a, b) for a, b, _ in tree.edges())
-    assert tree.start == "q-install-finished"
+    assert tree.start == "q-child-install-dir"
     for gate in ("q-install-finished", "c-services-running", "q-components-working", "c-parent-refuses-keys"):
         cut = graph.copy()
         cut.remove_node(gate)
@@ -42,20 +42,47 @@ def test_services_check_reads_sc_query_output(tree):
 def test_ct2_runbook_copies_renames_and_drops_into_the_parents_hman_box(tree):
     runbook = tree.nodes["rb-send-site-control-file"]
     commands = [(s.runs_on, c) for s in runbook.steps for c in s.commands]
-    assert ("secondary site server", 'copy "{child_install_dir}\\inboxes\\sitectrl.box\\SiteCtrl.ct0" C:\\temp\\') in commands
-    assert ("secondary site server", "ren C:\\temp\\SiteCtrl.ct0 00000000.ct2") in commands
+    assert ("secondary site server", 'if not exist "%TEMP%\\ct2" mkdir "%TEMP%\\ct2"') in commands
+    assert ("secondary site server", 'copy "{child_install_dir}\\inboxes\\sitectrl.box\\SiteCtrl.ct0" "%TEMP%\\ct2\\"') in commands
+    assert ("secondary site server", 'ren "%TEMP%\\ct2\\SiteCtrl.ct0" 00000000.ct2') in commands
+    assert not any("C:\\temp" in c for _, c in commands)
     drop = next(s for s in runbook.steps if any("hman.box" in c for c in s.commands))
-    assert drop.commands == ('copy C:\\temp\\00000000.ct2 "\\\\{parent_server}\\SMS_{parent_site_code}\\inboxes\\hman.box\\"',)
-    assert "PARENT" in drop.caution and "as soon as" in drop.wait
+    assert drop.commands == ('copy "%TEMP%\\ct2\\00000000.ct2" "\\\\{parent_server}\\SMS_{parent_site_code}\\inboxes\\hman.box\\"',)
+    assert "PARENT" in drop.caution and "30 minutes" in drop.wait and "immediately" in drop.wait_source
+    assert "write rights" in drop.do
+    hman = runbook.steps[runbook.steps.index(drop) + 1]
+    assert "parent" in hman.runs_on and any("hman.log" in c for c in hman.commands)
     assert "Copy, do not move" in runbook.steps[0].caution
-    assert "Pending" in runbook.steps[3].verify
+    assert any("Pending" in s.verify for s in runbook.steps)
+
+
+def test_every_command_uses_the_install_folder_asked_once_per_server(tree):
+    texts = [c for n in tree.nodes.values() for c in getattr(n, "commands", ())]
+    texts += [c for n in tree.nodes.values() if n.kind == "runbook" for s in n.steps for c in s.commands]
+    hard_coded = [c for c in texts if "Microsoft Configuration Manager" in c and "dir /b" not in c]
+    assert hard_coded == []
+    assert tree.nodes["q-child-install-dir"].capture.next == "q-install-finished"
+    assert tree.nodes["q-parent-install-dir"].capture.next == "c-parent-refuses-keys"
+
+
+def test_stale_removal_runbook_gives_the_kb_steps_backup_first(tree):
+    runbook = tree.nodes["rb-stale-delsite"]
+    backup = next(i for i, s in enumerate(runbook.steps) if s.backup)
+    edit = next(i for i, s in enumerate(runbook.steps) if s.changes and "delsite.lkp" in " ".join(s.commands))
+    assert backup < edit
+    assert "Key=" in runbook.steps[edit].do and "copy /y" in runbook.steps[edit].undo
+    assert "DEINSTALL" in " ".join(runbook.steps[0].commands)
+    assert any("KB 2469993 stops" in s.do for s in runbook.steps)
 
 
 def walk(capsys, bundle, *args):
     return walk_json(capsys, "pending-site", *args, bundle=bundle)
 
 
-FIRST_ANSWERS = ["--answer", "q-install-finished=finished", "--answer", "q-components-working=working"]
+FIRST_ANSWERS = [
+    "--answer", "q-install-finished=finished", "--answer", "q-components-working=working",
+    "--set", f"child_install_dir={FOLDER}", "--set", f"parent_install_dir={FOLDER}",
+]
 
 
 def test_bundle_after_upgrade_reaches_the_ct2_runbook(capsys):
@@ -63,7 +90,6 @@ def test_bundle_after_upgrade_reaches_the_ct2_runbook(capsys):
         capsys, "dal-pending-after-upgrade", *FIRST_ANSWERS,
         "--answer", "q-reinstalled=first-install", "--answer", "c-control-file-listings=ready",
         "--set", "site_code=DAL", "--set", "parent_site_code=NYC", "--set", "parent_server=NYC-CM01",
-        "--set", f"child_install_dir={FOLDER}",
     )
     assert (result["status"], result["node"]) == ("runbook", "rb-send-site-control-file")
     proposed = {row["node"]: row["proposed"] for row in result["path"]}
@@ -76,7 +102,7 @@ def test_bundle_with_key_refusals_ends_in_the_manual_key_exchange(capsys):
         "--answer", "key-exchange:c-despooler-status=none",
         "--answer", "key-exchange:q-retry-evidence=count", "--set", "retries_counted=12",
         "--set", "parent_site_code=NYC", "--set", "parent_server=NYC-CM01", "--set", "child_server=DAL-CM01",
-        "--set", f"child_install_dir={FOLDER}", "--set", f"parent_install_dir={FOLDER}", "--set", "language_code=00000409",
+        "--set", "language_code=00000409",
     )
     assert (result["status"], result["tree"], result["node"]) == ("runbook", "key-exchange", "rb-manual-key-exchange")
     proposed = {(row["tree"], row["node"]): row["proposed"] for row in result["path"]}

@@ -212,7 +212,7 @@ def test_outstanding_backfill_limit_runbook(tree):
     assert "Information Store" in test.console and "five minutes" in test.wait
     keep = steps_with(runbook, "floodgates")[0]
     assert "5000" in keep.do and "fixing the cause" in keep.caution
-    assert any("Oustanding" in note and note.startswith("Outside the sources:") for note in runbook.learn)
+    assert any("Oustanding" in note and note.startswith("Background:") for note in runbook.learn)
     assert steps_with(runbook, "stuck folders")
 
 
@@ -225,6 +225,29 @@ def test_question_3_follows_the_request_to_its_target(tree):
     assert check.otherwise == "not-logged"
     assert all(g.startswith("source") for g in check.evidence.files)
     assert "one server only" in tree.nodes["q-q3-target"].why
+
+
+def test_question_3_target_says_how_to_save_the_export_the_check_reads(tree):
+    how = tree.nodes["q-q3-target"].how
+    assert "source-<server>-app.txt" in how and "Save Log File As" in how
+    globs = tree.nodes["c-q3-answers"].evidence.files
+    assert any(g.startswith("source") and g.endswith(".txt") for g in globs)
+
+
+def test_service_pack_question_asks_about_the_requesting_and_the_answering_stores(tree):
+    question = tree.nodes["q-q1-service-pack"]
+    assert "{lacking_server}" in question.prompt and "{source_server}" in question.prompt
+    assert "asks all of them" in question.why and "even when it was not asked" in question.why
+    older = next(c for c in question.choices if c.id == "requester-older")
+    assert older.next == "rb-q1-give-status-sp2" and "{lacking_server}" in older.label
+
+
+def test_touching_every_item_comes_after_a_store_backup_and_cannot_be_undone(tree):
+    for node_id in ("rb-q2-common-problems", "rb-delivered-not-logged"):
+        steps = tree.nodes[node_id].steps
+        touch = next(i for i, s in enumerate(steps) if "modify every item" in s.do)
+        assert steps[touch].changes and not steps[touch].reversible and "restore" in steps[touch].undo
+        assert any(s.backup for s in steps[:touch]), node_id
 
 
 def test_question_3_response_time_depends_on_the_message_size_limit(tree):
@@ -262,7 +285,7 @@ def test_outside_and_uncertain_facts_are_marked(tree):
     for node in [tree, *tree.nodes.values()]:
         for note in node.learn:
             if "KB 10042" in note:
-                assert note.startswith(("Outside the sources:", "Unconfirmed:")), note
+                assert note.startswith(("Background:", "Unconfirmed:")), note
     assert any(n.startswith("Unconfirmed:") and "3014" in n for n in tree.learn)
     sp2 = tree.nodes["rb-q1-give-status-sp2"]
     assert any(n.startswith("Unconfirmed:") and "set to 1" in n for n in sp2.learn)

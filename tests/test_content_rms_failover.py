@@ -41,8 +41,20 @@ def test_lost_server_name_is_captured_from_the_21006_text(tree):
 def test_rms_question_explains_the_sdk_service(tree):
     question = tree.nodes["q-is-rms"]
     assert "SDK service" in question.why
-    assert {c.id: c.next for c in question.choices} == {"rms": "q-rms-returns", "plain-ms": "rb-ms-down"}
+    assert {c.id: c.next for c in question.choices} == {"rms": "q-rms-clustered", "plain-ms": "rb-ms-down"}
     assert any("SDK service" in note and "authenticates" in note for note in tree.learn)
+
+
+def test_a_clustered_rms_is_failed_over_before_any_promotion(tree):
+    question = tree.nodes["q-rms-clustered"]
+    assert {c.id: c.next for c in question.choices} == {"clustered": "rb-cluster-failover", "not-clustered": "q-rms-returns"}
+    assert "/DeleteExistingRMS:true" in question.why
+    assert any("cluster" in c and "group" in c for c in question.commands)
+    runbook = tree.nodes["rb-cluster-failover"]
+    move = step_index(runbook, "/move:")
+    assert runbook.steps[move].changes and "/move:" in runbook.steps[move].undo
+    assert step_index(runbook, "Move-ClusterGroup") == move
+    assert "never with /DeleteExistingRMS:true" in runbook.steps[move].caution
 
 
 def test_will_the_rms_come_back_decides_between_restore_and_the_key(tree):
@@ -61,18 +73,57 @@ def test_restore_runbook_waits_for_21019_and_says_no_console_until_the_rms_is_ba
     assert step_index(runbook, "SecureStorageBackup.exe Backup") == len(runbook.steps) - 1
 
 
-def test_promotion_restores_the_key_before_promoting_on_the_new_server(tree):
+def test_promotion_backs_up_the_database_then_restores_the_key_before_promoting(tree):
     runbook = tree.nodes["rb-promote-ms"]
+    backup = step_index(runbook, "BACKUP DATABASE [OperationsManager]")
     restore = step_index(runbook, "SecureStorageBackup.exe Restore")
     promote = step_index(runbook, "ManagementServerConfigTool.exe PromoteRMS")
-    assert restore < promote
+    assert backup < restore < promote and runbook.steps[backup].backup
     for index in (restore, promote):
         assert runbook.steps[index].runs_on == "management server {new_rms}"
-    assert "clustered" in runbook.steps[promote].caution
+    assert "password" in runbook.steps[restore].do
+    promotion = runbook.steps[promote]
+    assert promotion.changes and not promotion.reversible and "backup of step 1" in promotion.undo
+    assert "clustered" in promotion.caution and "not clustered" in runbook.diagnosis
     assert "before SP1" in runbook.steps[restore].caution
     assert step_index(runbook, "SecureStorageBackup.exe Backup") == len(runbook.steps) - 1
-    assert any(note.startswith("Outside the sources:") and "PromoteRMS" in note for note in runbook.learn)
+    assert "password" in runbook.steps[-1].do
+    assert any(note.startswith("Background:") and "PromoteRMS" in note for note in runbook.learn)
     assert any("cluster" in note for note in runbook.learn)
+
+
+def test_promotion_says_how_to_point_the_web_console_and_reporting_at_the_new_rms(tree):
+    runbook = tree.nodes["rb-promote-ms"]
+    web = runbook.steps[step_index(runbook, "copy web.config web.config.before-rms-move")]
+    assert "MOMServer" in web.do and "iisreset" in web.commands and "web.config.before-rms-move" in web.undo
+    reporting = runbook.steps[step_index(runbook, "DefaultSDKServiceMachine")]
+    assert any(c.startswith("reg export") for c in reporting.commands) and "reg import" in reporting.undo
+    assert any(n.startswith("Unconfirmed:") and "MOMServer" in n for n in runbook.learn)
+
+
+def test_every_key_backup_asks_for_the_password_a_restore_needs(tree):
+    for node in tree.nodes.values():
+        if isinstance(node, Runbook):
+            for step in node.steps:
+                if any("SecureStorageBackup.exe" in c for c in step.commands):
+                    assert "password" in step.do, (node.id, step.do)
+    assert "password" in tree.nodes["q-key-backup"].why
+
+
+def test_port_tests_give_an_alternative_to_telnet_for_each_platform(tree):
+    for node_id, commands in (("q-lost-ms", tree.nodes["q-lost-ms"].commands),
+                              ("rb-agent-connectivity", tree.nodes["rb-agent-connectivity"].steps[0].commands)):
+        assert any(c.startswith("telnet ") for c in commands), node_id
+        assert any("Net.Sockets.TcpClient" in c for c in commands), node_id
+        assert any("Test-NetConnection" in c for c in commands), node_id
+    assert "Windows Server 2008" in tree.nodes["q-lost-ms"].how
+
+
+def test_no_step_relies_on_the_failover_event_whose_id_is_unknown(tree):
+    for node in tree.nodes.values():
+        if isinstance(node, Runbook):
+            for step in node.steps:
+                assert "failover event" not in step.verify, node.id
 
 
 def test_without_the_key_there_is_no_promotion_and_the_runbook_says_what_then(tree):
@@ -81,7 +132,7 @@ def test_without_the_key_there_is_no_promotion_and_the_runbook_says_what_then(tr
     assert "original RMS" in runbook.steps[1].do
     assert "reinstallation of the RMS and of the management group" in runbook.steps[2].do
     assert runbook.escalate and "Microsoft support" in runbook.escalate
-    assert any(note.startswith("Outside the sources:") and "reinstall" in note for note in runbook.learn)
+    assert any(note.startswith("Background:") and "reinstall" in note for note in runbook.learn)
     assert any(note.startswith("Unconfirmed:") and "SP1" in note for note in runbook.learn)
 
 
@@ -108,6 +159,7 @@ def test_lost_rms_bundle_reaches_promotion(capsys):
         "fab-rms-lost",
         "--answer", "q-lost-ms=server-down",
         "--answer", "q-is-rms=rms",
+        "--answer", "q-rms-clustered=not-clustered",
         "--answer", "q-rms-returns=lost",
         "--answer", "q-key-backup=have-key",
         "--set", "new_rms=OPSMS02.fabrikam.local",
@@ -117,7 +169,8 @@ def test_lost_rms_bundle_reaches_promotion(capsys):
     path = {p["node"]: p for p in data["path"]}
     assert path["c-agent-events"]["choice"] == "failed-over"
     assert path["c-lost-ms-name"]["choice"] == "named-in-event"
-    assert data["steps"][0]["runs_on"] == "management server OPSMS02.fabrikam.local"
+    assert data["steps"][1]["runs_on"] == "management server OPSMS02.fabrikam.local"
+    assert "OPSRMS01.fabrikam.local" in data["steps"][5]["do"] and "OPSMS02.fabrikam.local" in data["steps"][5]["do"]
 
 
 def test_lost_rms_bundle_without_a_key_reaches_the_no_key_runbook(capsys):
@@ -126,6 +179,7 @@ def test_lost_rms_bundle_without_a_key_reaches_the_no_key_runbook(capsys):
         "fab-rms-lost",
         "--answer", "q-lost-ms=server-down",
         "--answer", "q-is-rms=rms",
+        "--answer", "q-rms-clustered=not-clustered",
         "--answer", "q-rms-returns=lost",
         "--answer", "q-key-backup=no-key",
     )

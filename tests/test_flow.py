@@ -84,8 +84,8 @@ def test_evidence_given_once_answers_checks_in_a_linked_tree(shipped):
         "c-despooler-status": "none",
         "q-retry-evidence": "count",
     }
-    outcome = walk(shipped, "pending-site", evidence=[str(case)], answers=answers, values={"retries_counted": "12"})
-    crossed = [m for m in outcome.session.moves if m.tree == "key-exchange" and not m.is_link]
+    outcome = walk(shipped, "pending-site", evidence=[str(case)], answers=answers, values={"retries_counted": "12", "child_install_dir": "C:\\SMS", "parent_install_dir": "C:\\SMS"})
+    crossed = [m for m in outcome.session.moves if m.tree == "key-exchange" and m.by_operator]
     assert crossed, "the walk never reached the linked tree"
     assert crossed[0].proposed is not None and crossed[0].evidence
     assert outcome.session.values["site_code"] == "DAL"
@@ -103,13 +103,13 @@ def test_a_value_the_evidence_gave_is_not_asked(shipped):
 
 def test_a_check_with_evidence_comes_up_with_its_proposal_preselected(shipped):
     book = read_book([SAMPLES / "key-exchange" / "dal-keys-never-exchanged"], shipped)
-    step = pending(Session.start(shipped, "key-exchange"), book)
+    step = pending(Session.start(shipped, "key-exchange", "c-despool-key-errors"), book)
     assert step.kind == "check" and step.preselect == "key-missing"
     assert step.reading is not None and step.reading.hits
 
 
 def test_a_check_the_evidence_does_not_cover_proposes_nothing(shipped):
-    step = pending(Session.start(shipped, "key-exchange"), EvidenceBook())
+    step = pending(Session.start(shipped, "key-exchange", "c-despool-key-errors"), EvidenceBook())
     assert step.reading is None and step.preselect is None
 
 

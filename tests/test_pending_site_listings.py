@@ -16,7 +16,7 @@ ANSWERS = [
 ]
 VALUES = [
     "--set", "site_code=HOU", "--set", "parent_site_code=NYC", "--set", "parent_server=NYC-CM01",
-    "--set", "child_install_dir=D:\\SMS",
+    "--set", "child_install_dir=D:\\SMS", "--set", "parent_install_dir=C:\\SMS",
 ]
 HMAN_WITH_CT2 = """ Directory of C:\\Program Files\\Microsoft Configuration Manager\\inboxes\\hman.box
 
@@ -81,7 +81,7 @@ def test_walk_with_a_waiting_ct2_ends_at_the_parent_runbook(tmp_path, capsys):
     bundle = tmp_path / "bundle"
     shutil.copytree(SAMPLES / "pending-site" / CASE, bundle)
     (bundle / "hman-box.txt").write_text(HMAN_WITH_CT2)
-    code = main(["walk", "pending-site", "--evidence", str(bundle), *ANSWERS, "--format", "json"])
+    code = main(["walk", "pending-site", "--evidence", str(bundle), *ANSWERS, *VALUES, "--format", "json"])
     result = json.loads(capsys.readouterr().out)
     assert code == 0 and result["node"] == "rb-parent-holds-ct2"
 

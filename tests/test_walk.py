@@ -56,5 +56,8 @@ def test_question_markdown_shows_the_answers_so_far():
 
     outcome = walk(catalog(), "door", answers={"q-power": "yes"}, values={"site_code": "S01"})
     text = question_markdown(outcome.session)
-    assert text.startswith("## So far\n\n1. Which site code? **Site code: S01**\n2. Is the server on? **Yes, it is on**")
+    assert text.startswith(
+        "## So far\n\n1. Which site code? **Site code: S01** (not asked: given before the walk)\n"
+        "2. Is the server on? **Yes, it is on**"
+    )
     assert "## Does door.log show a jam?" in text

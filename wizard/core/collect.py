@@ -34,7 +34,9 @@ _SAFE_TAIL = re2.compile(r"^[A-Za-z0-9_.$-]{1,64}(\\[A-Za-z0-9_.$-]{1,64}){0,8}$
 _SAFE_LOG = re2.compile(r"^[A-Za-z][A-Za-z0-9 -]{0,60}$")
 _SAFE_SERVICE = re2.compile(r"^[A-Za-z0-9_$-]{1,80}$")
 
-_SITE_PATH = re2.compile(r"<ConfigMgrInstallPath>\\([A-Za-z0-9_.$\\-]+)")
+_SITE_PATH = re2.compile(r"(?:<ConfigMgrInstallPath>|\{[a-z_]*install_dir\})\\([A-Za-z0-9_.$\\-]+)")
+_INSTALL_DIR = re2.compile(r"^\{[a-z_]*install_dir\}\\")
+"""A tree's placeholder for the ConfigMgr folder of a server; the script's own %SMSDIR% stands for it."""
 _ENV_PATH = re2.compile(r"%(WINDIR|SystemRoot|SystemDrive)%((?:\\[A-Za-z0-9_.$-]+)+)")
 _SMS_DEFAULT = "%ProgramFiles%\\Microsoft Configuration Manager\\"
 _DIR_COMMAND = re2.compile(r'^dir(?: /[a-z]+)* "([^"]+)" >>? ([A-Za-z0-9_.-]+)$')
@@ -191,11 +193,12 @@ def _listings(check: Check, where: str, globs: list[str]) -> list[tuple[str, str
     out = []
     for command in check.commands:
         m = _DIR_COMMAND.match(command.strip())
-        if not m or "{" in command:
+        if not m:
             continue
         folder = m.group(1)
-        if folder.lower().startswith(_SMS_DEFAULT.lower()):
-            tail = folder[len(_SMS_DEFAULT):]
+        placeholder = _INSTALL_DIR.match(folder)
+        if placeholder is not None or folder.lower().startswith(_SMS_DEFAULT.lower()):
+            tail = folder[placeholder.end():] if placeholder is not None else folder[len(_SMS_DEFAULT):]
             if not _SAFE_TAIL.match(tail):
                 continue
             folder = "%SMSDIR%\\" + tail

@@ -167,7 +167,9 @@ def read_check(
     names = [*book.names, *extra_names]
     if not (mine or pasted or by_hand or covers(check, names, False)):
         return None
-    proposal = propose(check, mine, tree, any_file=by_hand)
+    from wizard.core.listvalues import list_names
+
+    proposal = propose(check, mine, tree, any_file=by_hand, lists=list_names(session.tree))
     return Reading(tuple(mine), proposal, others=len(every) - len(mine))
 
 

@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterator, Mapping
 
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.lint_codes import closest, severity_of
+from wizard.core.listvalues import list_names
 from wizard.core.model import Check, Link, Loc, Node, Question, Runbook, Tree
 from wizard.core.placeholders import TOKEN as PLACEHOLDER_TOKEN
 from wizard.core.yamlsafe import Locator
@@ -72,6 +73,7 @@ def lint_tree(tree: Tree, locator: Locator | None = None, *, broken: Collection[
         if isinstance(node, Runbook):
             _check_computes(node, base, declared, report)
             _check_step_conditions(tree, node, base, report)
+            _check_steps(node, base, list_names(tree), report)
     _check_placeholders(tree, declared, report)
     return report.problems
 
@@ -497,6 +499,47 @@ def _check_computes(node: Runbook, base: str, declared: set[str], report: _Repor
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Runbook steps: the parts of the runbook checklist (trees/README.md) that follow from the step fields.
+
+_STEP_TEXT_FIELDS = ("do", "runs_on", "console", "wait", "wait_source", "caution", "verify", "undo")
+
+
+def _check_steps(node: Runbook, base: str, lists: Collection[str], report: _Reporter) -> None:
+    backed_up = False
+    for index, step in enumerate(node.steps):
+        path = f"{base}.steps[{index}]"
+        for name in step.for_each:
+            if name not in lists:
+                report.add("WZ440", f"{path}.for_each", step.loc,
+                           f"for_each names '{name}', which no capture of type list declares",
+                           _hint(name, lists) or "give the question that asks for it 'type: list'")
+        if step.for_each:
+            texts = [getattr(step, field) for field in _STEP_TEXT_FIELDS] + list(step.commands)
+            used = {name for text in texts for name in placeholders(text)[0]}
+            if not used & set(step.for_each):
+                report.add("WZ446", f"{path}.for_each", step.loc,
+                           "the step repeats for each item but never uses " +
+                           ", ".join(f"{{{n}}}" for n in step.for_each),
+                           "use the item in the step's text or commands, or remove for_each")
+        if step.changes and step.reversible and not step.undo:
+            report.add("WZ441", path, step.loc, "step changes something but says neither how to undo it nor that "
+                       "it cannot be undone", "add 'undo: ...', or 'reversible: false' with a backup step before it")
+        if not step.changes and (step.undo or not step.reversible):
+            report.add("WZ443", path, step.loc, "undo and reversible only apply to a step marked 'changes: true'",
+                       "add 'changes: true', or remove undo and reversible")
+        if step.changes and not step.reversible and not backed_up:
+            report.add("WZ442", path, step.loc, "this change cannot be undone and no step before it makes a backup",
+                       "add a step with 'backup: true' before it (back up what the change destroys)")
+        if step.wait_source and not step.wait:
+            report.add("WZ444", f"{path}.wait_source", step.loc, "wait_source explains a wait the step does not have",
+                       "add 'wait: ...', or remove wait_source")
+        if step.shell and not step.commands:
+            report.add("WZ445", f"{path}.shell", step.loc, "shell names the shell of commands the step does not have",
+                       "add commands, or remove shell")
+        backed_up = backed_up or step.backup
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Placeholders
 
 def prose_fields(tree: Tree) -> Iterator[tuple[str, str, Loc]]:
@@ -531,7 +574,7 @@ def prose_fields(tree: Tree) -> Iterator[tuple[str, str, Loc]]:
             yield f"{base}.escalate", node.escalate, loc
             for index, step in enumerate(node.steps):
                 step_path = f"{base}.steps[{index}]"
-                for name in ("do", "runs_on", "console", "wait", "caution", "verify"):
+                for name in ("do", "runs_on", "console", "wait", "wait_source", "caution", "verify", "undo"):
                     yield f"{step_path}.{name}", getattr(step, name), step.loc
                 for number, command in enumerate(step.commands):
                     yield f"{step_path}.commands[{number}]", command, step.loc

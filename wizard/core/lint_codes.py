@@ -51,6 +51,13 @@ CODES: dict[str, tuple[str, str]] = {
     "WZ408": ("error", "compute expression uses a function or operator that is not allowed"),
     "WZ409": ("warning", "question or check without why"),
     "WZ410": ("warning", "signature option that does nothing with its matcher"),
+    "WZ440": ("error", "for_each names a value that no list capture declares"),
+    "WZ441": ("warning", "change step without undo and not marked irreversible"),
+    "WZ442": ("error", "irreversible step with no backup step before it"),
+    "WZ443": ("warning", "undo or reversible on a step not marked as a change"),
+    "WZ444": ("warning", "wait_source without a wait"),
+    "WZ445": ("warning", "shell on a step without commands"),
+    "WZ446": ("warning", "for_each step that never uses its items"),
     "WZ470": ("error", "step `when` names no node, or no choice of that node"),
 }
 

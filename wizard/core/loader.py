@@ -300,13 +300,16 @@ CHOICE_REQUIRED = ("id", "label", "next")
 CAPTURE_FIELDS = ("name", "label", "pattern", "type", "example", "next", "case", "min", "max")
 CAPTURE_CASES = ("upper", "lower")
 CAPTURE_REQUIRED = ("name", "label")
-CAPTURE_TYPES = ("text", "integer", "number")
+CAPTURE_TYPES = ("text", "integer", "number", "list")
 EVIDENCE_FIELDS = ("kind", "files", "where")
 EVIDENCE_KINDS = ("log", "folder", "events", "command", "text")
 SIGNATURE_FIELDS = ("id", "means", "proposes", "literal", "regex", "event_id", "source", "file", "under",
                     "count_as", "ignore_case")
 SIGNATURE_REQUIRED = ("id", "means", "proposes")
-STEP_FIELDS = ("do", "runs_on", "commands", "console", "wait", "caution", "verify", "when")
+STEP_FIELDS = ("do", "runs_on", "commands", "console", "wait", "caution", "verify", "shell", "wait_source",
+               "changes", "reversible", "undo", "backup", "for_each", "when")
+SHELLS = ("cmd", "powershell")
+"""The shells a step's commands are written for: Command Prompt (cmd.exe) and Windows PowerShell."""
 STEP_REQUIRED = ("do", "runs_on", "verify")
 COMPUTE_FIELDS = ("name", "expr", "label", "unit")
 COMPUTE_REQUIRED = ("name", "expr", "label")
@@ -711,10 +714,32 @@ class _Builder:
 
     def step(self, path: str, data: dict) -> Step:
         self.fields(data, path, STEP_FIELDS, STEP_REQUIRED, "a step")
+        shell = self.text(data, path, "shell")
+        if shell and shell not in SHELLS:
+            self.report("WZ206", f"{path}.shell", f"unknown shell '{shell}'",
+                        closest(shell, SHELLS) or f"one of: {', '.join(SHELLS)}")
+            shell = ""
+        reversible = data.get("reversible", _MISSING)
         return Step(do=self.text(data, path, "do"), runs_on=self.text(data, path, "runs_on"),
                     verify=self.text(data, path, "verify"), commands=self.texts(data, path, "commands"),
                     console=self.text(data, path, "console"), wait=self.text(data, path, "wait"),
-                    caution=self.text(data, path, "caution"), when=self.when(path, data), loc=self.loc(path))
+                    caution=self.text(data, path, "caution"), shell=shell,
+                    wait_source=self.text(data, path, "wait_source"), changes=self.boolean(data, path, "changes"),
+                    reversible=True if reversible is _MISSING else self.boolean(data, path, "reversible"),
+                    undo=self.text(data, path, "undo"), backup=self.boolean(data, path, "backup"),
+                    for_each=self.names_or_name(data, path, "for_each"), when=self.when(path, data),
+                    loc=self.loc(path))
+
+    def names_or_name(self, mapping: dict, path: str, name: str) -> tuple[str, ...]:
+        """A field that takes one value name or a list of them (`for_each: dead_dps` or `[dead_dps, dead_dp_ips]`)."""
+        value = mapping.get(name, _MISSING)
+        if value is _MISSING:
+            return ()
+        items = self.texts(mapping, path, name) if isinstance(value, list) else (self.text(mapping, path, name),)
+        base = _join(path, name)
+        for item in items:
+            self.check_pattern(base, item, _is_name(item), "value name", NAME_PATTERN)
+        return tuple(item for item in items if item)
 
     def when(self, path: str, data: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """`when: {node: choice}` or `{node: [choice, ...]}`: the answers after which a step applies."""

@@ -41,7 +41,7 @@ class Capture:
     name: str
     label: str
     pattern: str = ""
-    type: Literal["text", "integer", "number"] = "text"
+    type: Literal["text", "integer", "number", "list"] = "text"
     example: str = ""
     next: str = ""
     case: Literal["", "upper", "lower"] = ""
@@ -101,6 +101,10 @@ class EvidenceSpec:
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One runbook step. A step that changes something says how to undo it, or that it cannot be undone
+    (`reversible` false), and an irreversible step comes after a `backup` step. `for_each` names list values:
+    the step is shown once per item, each name standing for its item."""
+
     do: str
     runs_on: str
     verify: str
@@ -108,6 +112,13 @@ class Step:
     console: str = ""
     wait: str = ""
     caution: str = ""
+    shell: str = ""
+    wait_source: str = ""
+    changes: bool = False
+    reversible: bool = True
+    undo: str = ""
+    backup: bool = False
+    for_each: tuple[str, ...] = ()
     when: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Shown only if the walk answered each named node (NODE or TREE:NODE) with one of the listed choices."""
     loc: Loc = NOWHERE

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from wizard.core.expr import ExprError, evaluate, format_number
+from wizard.core.listvalues import split_list
 from wizard.core.placeholders import fill
 from wizard.core.model import Check, Link, Question, Runbook, Step, Tree
 from wizard.core.session import Session
+from wizard.core.wording import FENCE_LANGS, place_phrase, shell_name
 
 @dataclass(frozen=True)
 class ComputedValue:
@@ -84,7 +87,8 @@ def shown_steps(session: Session) -> list[Step]:
     return [step for step in node.steps if step_applies(step, session)]
 
 
-def _step_dict(number: int, step: Step, values: dict[str, str] | None) -> dict[str, Any]:
+def _step_dict(number: int, step: Step, values: dict[str, str] | None, *, label: str = "",
+               item: str = "") -> dict[str, Any]:
     """A step with its placeholders filled, or left as written when `values` is None."""
 
     def text(raw: str) -> str:
@@ -92,14 +96,69 @@ def _step_dict(number: int, step: Step, values: dict[str, str] | None) -> dict[s
 
     return {
         "n": number,
+        "label": label or str(number),
+        "item": item,
+        "for_each": list(step.for_each),
         "runs_on": text(step.runs_on),
         "do": text(step.do),
+        "shell": step.shell,
         "commands": [text(c) for c in step.commands],
         "console": text(step.console),
         "wait": text(step.wait),
+        "wait_source": text(step.wait_source),
         "caution": text(step.caution),
         "verify": text(step.verify),
+        "changes": step.changes,
+        "reversible": step.reversible,
+        "undo": text(step.undo),
+        "backup": step.backup,
     }
+
+
+def expand_steps(steps: Runbook | Sequence[Step], values: dict[str, str]) -> list[dict[str, Any]]:
+    """The runbook's steps, filled in; a `for_each` step once per item of its first list (3.1, 3.2, ...).
+
+    Within a repeated step each `for_each` name stands for its own item at the same position, so parallel lists
+    (every dead DP and its old address) pair up. A list that was never given leaves the step as one, unfilled.
+    """
+    out: list[dict[str, Any]] = []
+    for number, step in enumerate(steps.steps if isinstance(steps, Runbook) else steps, 1):
+        lists = {name: split_list(values[name]) for name in step.for_each if name in values}
+        first = lists.get(step.for_each[0], []) if step.for_each else []
+        if not first:
+            out.append(_step_dict(number, step, values))
+            continue
+        for index, item in enumerate(first):
+            scoped = dict(values)
+            for name in step.for_each:
+                items = lists.get(name, [])
+                if index < len(items):
+                    scoped[name] = items[index]
+                else:
+                    scoped.pop(name, None)
+            label = f"{number}.{index + 1}" if len(first) > 1 else str(number)
+            out.append(_step_dict(number, step, scoped, label=label, item=item))
+    return out
+
+
+def runbook_steps(session: Session) -> list[dict[str, Any]]:
+    """The steps of the session's runbook as the operator follows them (repeated steps expanded)."""
+    node = session.node
+    if not isinstance(node, Runbook):
+        return []
+    return expand_steps(shown_steps(session), all_values(session))
+
+
+def _known_from(session: Session, move: Any) -> str:
+    """For a step the wizard took itself, where the value came from: evidence, given up front, an earlier answer."""
+    if not move.auto:
+        return ""
+    if move.evidence:
+        return "evidence"
+    tree = session.catalog.trees.get(move.tree)
+    capture = getattr(tree.nodes.get(move.node), "capture", None) if tree is not None else None
+    given = capture is not None and dict(session.preset).get(capture.name) == move.value
+    return "given" if given else "earlier answer"
 
 
 def path_dicts(session: Session) -> list[dict[str, Any]]:
@@ -120,6 +179,7 @@ def path_dicts(session: Session) -> list[dict[str, Any]]:
                 "overridden": move.overridden,
                 "link": move.is_link,
                 "auto": move.auto,
+                "known_from": _known_from(session, move),
                 "evidence": [
                     {"file": c.file, "line": c.line, "text": c.text, "signature": c.signature, "time": c.time}
                     for c in move.evidence
@@ -147,7 +207,7 @@ def runbook_dict(session: Session) -> dict[str, Any]:
             {"name": c.name, "label": c.label, "value": c.value, "unit": c.unit, "formula": c.formula}
             for c in computed(session)
         ],
-        "steps": [_step_dict(i, step, values) for i, step in enumerate(shown_steps(session), 1)],
+        "steps": expand_steps(shown_steps(session), values),
         "next": [{"tree": n.tree, "why": fill(n.why, values)} for n in node.next],
         "escalate": fill(node.escalate, values),
         "learn": [fill(note, values) for note in node.learn],
@@ -195,17 +255,8 @@ def runbook_markdown(session: Session) -> str:
         out.append("")
     out += ["## Steps", ""]
     for step in data["steps"]:
-        out.append(f"### {step['n']}. On the {step['runs_on']}" if step["runs_on"] else f"### {step['n']}.")
-        out += ["", step["do"], ""]
-        if step["console"]:
-            out += [f"Console: {step['console']}", ""]
-        if step["commands"]:
-            out += [*_fence(step["commands"]), ""]
-        if step["wait"]:
-            out += [f"Wait: {step['wait']}", ""]
-        if step["caution"]:
-            out += [f"> **CAUTION:** {step['caution']}", ""]
-        out += [f"Verify: {step['verify']}", ""]
+        out += [step_heading(step, "###"), ""]
+        out += _step_body(step)
     if data["next"]:
         out += ["## Next", ""]
         out += [f"- Tree `{n['tree']}`: {n['why']}" for n in data["next"]]
@@ -217,6 +268,64 @@ def runbook_markdown(session: Session) -> str:
         out += [f"- {note}" for note in data["learn"]]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def step_heading(step: dict[str, Any], marks: str) -> str:
+    """'### 3.1. On the DNS server (for CMDP01)'; the place reads right whatever article the tree wrote."""
+    where = place_phrase(step["runs_on"], capital=True)
+    heading = f"{marks} {step['label']}." + (f" {where}" if where else "")
+    if step["item"]:
+        heading += f" (for {_md_text(step['item'])})"
+    if step["backup"]:
+        heading += " [backup]"
+    return heading
+
+
+def step_lines(step: dict[str, Any]) -> list[tuple[str, str]]:
+    """(kind, text) lines of one filled step after its `do`, in reading order; screens and exports share it.
+
+    A change that cannot be undone is said first, before the console path and the commands that make it.
+    """
+    out: list[tuple[str, str]] = []
+    if step["changes"] and not step["reversible"]:
+        out.append(("irreversible", step["undo"] or "This change cannot be undone."))
+    if step["console"]:
+        out.append(("console", step["console"]))
+    if step["commands"]:
+        shell = shell_name(step["shell"]) if step["shell"] else "a shell the step does not name"
+        out.append(("shell", f"Run in {shell}:"))
+    if step["wait"]:
+        out.append(("wait", step["wait"]))
+        if step["wait_source"]:
+            out.append(("wait_source", step["wait_source"]))
+    if step["caution"]:
+        out.append(("caution", step["caution"]))
+    out.append(("verify", step["verify"]))
+    if step["changes"] and step["reversible"] and step["undo"]:
+        out.append(("undo", step["undo"]))
+    return out
+
+
+_LINE_LABELS = {
+    "console": "Console: {}",
+    "wait": "Wait: {}",
+    "wait_source": "Where that figure comes from: {}",
+    "caution": "> **CAUTION:** {}",
+    "verify": "Verify: {}",
+    "undo": "Undo: {}",
+    "irreversible": "> **CANNOT BE UNDONE:** {}",
+}
+
+
+def _step_body(step: dict[str, Any], indent: str = "") -> list[str]:
+    out = [f"{indent}{step['do']}", ""]
+    for kind, text in step_lines(step):
+        if kind == "shell":
+            out += [f"{indent}{text}", ""]
+            out += [indent + line for line in _fence(step["commands"], FENCE_LANGS.get(step["shell"], ""))] + [""]
+            continue
+        out += [indent + _LINE_LABELS[kind].format(text), ""]
+    return out
 
 
 def question_dict(session: Session) -> dict[str, Any]:
@@ -260,7 +369,10 @@ def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
         if row["value"] is not None and row["value"] not in row["answer"]:
             line += f" (value: `{_md_text(row['value'])}`)"
         if row["auto"]:
-            line += " (not asked: " + ("read from the evidence)" if row["evidence"] else "known from an earlier answer)")
+            line += {
+                "evidence": " (not asked: read from the evidence)",
+                "given": " (not asked: given before the walk)",
+            }.get(row["known_from"], " (not asked: known from an earlier answer)")
         elif row["overridden"]:
             line += f" (evidence suggested `{row['proposed']}`; the operator chose otherwise)"
         elif row["proposed"] is not None:
@@ -454,16 +566,12 @@ def _tree_markdown(tree: Tree) -> str:
             if item["compute"]:
                 out.append("")
             for step in item["steps"]:
-                out += [f"{step['n']}. **On the {step['runs_on']}:** {step['do']}", ""]
-                if step["console"]:
-                    out += [f"   Console: {step['console']}", ""]
-                if step["commands"]:
-                    out += ["   " + line for line in _fence(step["commands"])] + [""]
-                if step["wait"]:
-                    out += [f"   Wait: {step['wait']}", ""]
-                if step["caution"]:
-                    out += [f"   **CAUTION:** {step['caution']}", ""]
-                out += [f"   Verify: {step['verify']}", ""]
+                repeat = ""
+                if step["for_each"]:
+                    repeat = " (once for each item of " + ", ".join(f"`{{{n}}}`" for n in step["for_each"]) + ")"
+                where = place_phrase(step["runs_on"], capital=True)
+                out += [f"{step['n']}. **{where}{repeat}:**", ""]
+                out += _step_body(step, "   ")
             for n in item["next"]:
                 out.append(f"Next: `{n['tree']}`: {n['why']}")
             if item["escalate"]:

@@ -339,6 +339,8 @@ def validate_value(capture: Capture, raw: str) -> str:
     elif capture.case == "lower":
         value = value.lower()
     example = f" (for example {capture.example})" if capture.example else ""
+    if capture.type == "list":
+        return _validate_list(capture, value, example)
     if capture.type in ("integer", "number"):
         number = _parse_number(capture, value, example)
         low, high = capture.min, capture.max
@@ -379,6 +381,26 @@ def _range(low: float | None, high: float | None) -> str:
     if low is not None:
         return f"{low:g} or more"
     return f"{high:g} or less"
+
+
+def _validate_list(capture: Capture, value: str, example: str) -> str:
+    """A list is typed with commas between its items; the pattern applies to each item."""
+    from wizard.core.listvalues import join_list, split_list
+
+    items = split_list(value)
+    if not items:
+        raise AnswerError(f"{capture.label}: a value is needed here")
+    if capture.pattern:
+        import re2
+
+        for item in items:
+            try:
+                matched = re2.fullmatch(capture.pattern, item) is not None
+            except re2.error:
+                matched = False
+            if not matched:
+                raise AnswerError(f"{capture.label}: '{item}' does not look right{example}")
+    return join_list(items)
 
 
 # ---------------------------------------------------------------------------------------------- saving

@@ -405,11 +405,12 @@ class WizardApp(App[None]):
             raise ValueError("there is no runbook to take commands from")
         values = render.all_values(session)
         lines = [f"# {render.fill(session.node.title, values)}", f"# session {session.id}", ""]
-        for number, step in enumerate(session.node.steps, 1):
-            if not step.commands:
+        for step in render.runbook_steps(session):
+            if not step["commands"]:
                 continue
-            lines.append(f"# step {number}, on the {render.fill(step.runs_on, values)}")
-            lines += [render.fill(c, values) for c in step.commands]
+            shell = f" in {render.shell_name(step['shell'])}" if step["shell"] else ""
+            lines.append(f"# step {step['label']}, {render.place_phrase(step['runs_on'])}{shell}")
+            lines += step["commands"]
             lines.append("")
         path = self.exports_dir / f"{session.tree_id}-{session.id}-commands.txt"
         write_atomic(path, "\n".join(lines).rstrip() + "\n", private=False)

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from wizard.core.model import Check, Signature
 from wizard.core.render import fill
+from wizard.core.wording import place_phrase
 from wizard.core.session import Citation, Session, citations_from
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
@@ -193,7 +194,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         values = self.session.values
         spec = self.check.evidence
         files = ", ".join(spec.files) if spec.files else spec.kind
-        where = f" on the {fill(spec.where, values)}" if spec.where else ""
+        where = f" {place_phrase(fill(spec.where, values))}" if spec.where else ""
         return join(
             ("⌕ ", "bold"),
             (fill(self.check.prompt, values), "bold"),
@@ -509,7 +510,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             return
         proposal = self.proposal
         if proposal is not None:
-            captures: dict[str, str] = {}
+            captures = {name: clean(value, one_line=True) for name, value in (proposal.captures or {}).items()}
             for hit in list(proposal.hits) + list(self.mine):
                 for name, value in (getattr(hit, "captures", None) or {}).items():
                     captures.setdefault(name, clean(value, one_line=True))

@@ -28,6 +28,17 @@ def label_line(mark: str, word: str, text: str) -> Content:
     return join((f"{mark} {word}: ", "bold"), text)
 
 
+STEP_LINE_MARKS = {
+    "console": ("▤", "Console", "step-console"),
+    "wait": ("◷", "WAIT", "step-wait"),
+    "wait_source": ("◷", "FROM", "step-wait"),
+    "caution": ("⚠", "CAUTION", "caution"),
+    "verify": ("✔", "VERIFY", "step-verify"),
+    "undo": ("↶", "UNDO", "step-undo"),
+    "irreversible": ("✖", "CANNOT BE UNDONE", "caution"),
+}
+
+
 class RunbookScreen(WalkActions, Screen):
     """Shows `app.session` at a runbook."""
 
@@ -48,8 +59,8 @@ class RunbookScreen(WalkActions, Screen):
         "Each step says [b]where it runs[/] (which server or console). Commands are in boxes: [b]Tab[/] to one "
         "and press [b]c[/] to copy it through the terminal. Terminals differ, so [b]s[/] also saves every "
         "command to a text file and tells you where.\n\n"
-        "[b]⚠ CAUTION[/] marks what can hurt, [b]◷ WAIT[/] how long a step takes to show, [b]✔ VERIFY[/] how to "
-        "see it worked. Values you typed or the evidence found are filled in; a computed wait shows its formula "
+        "[b]⚠ CAUTION[/] marks what can hurt, [b]◷ WAIT[/] how long a step takes to show (◷ FROM: where that figure comes from), [b]✔ VERIFY[/] how to "
+        "see it worked, [b]↶ UNDO[/] how to take a change back ([b]✖ CANNOT BE UNDONE[/] when it cannot). A step repeated for several servers shows once per server (3.1, 3.2). Values you typed or the evidence found are filled in; a computed wait shows its formula "
         "when a value it needs was never given.\n\n"
         "[b]e[/] exports the whole walk (Markdown for a ticket, or JSON) and shows the file it wrote. "
         "[b]F4[/] ([b]b[/]) goes back one answer, [b]F5[/] ([b]r[/]) starts over, [b]F2[/] ([b]m[/]) shows the tree map, "
@@ -116,21 +127,26 @@ class RunbookScreen(WalkActions, Screen):
                 else:
                     lines.append(join("◷ ", item.label, ": ", (item.formula, "italic"), " (a value it needs was not given)"))
             widgets.append(Static(Content("\n").join(lines), id="rb-computed"))
-        steps = render.shown_steps(session)
-        total = len(steps)
-        for number, step in enumerate(steps, 1):
-            parts: list[Widget] = [Static(plain(render.fill(step.do, values)), classes="step-do")]
-            if step.console:
-                parts.append(Static(label_line("▤", "Console", render.fill(step.console, values)), classes="step-console"))
-            for command in step.commands:
-                parts.append(CommandBlock(render.fill(command, values), title=f"step {number} command"))
-            if step.wait:
-                parts.append(Static(label_line("◷", "WAIT", render.fill(step.wait, values)), classes="step-wait"))
-            if step.caution:
-                parts.append(Static(label_line("⚠", "CAUTION", render.fill(step.caution, values)), classes="caution"))
-            parts.append(Static(label_line("✔", "VERIFY", render.fill(step.verify, values)), classes="step-verify"))
+        steps = render.runbook_steps(session)
+        total = len({step["n"] for step in steps})
+        for step in steps:
+            parts: list[Widget] = [Static(plain(step["do"]), classes="step-do")]
+            for kind, text in render.step_lines(step):
+                if kind == "shell":
+                    title = f"step {step['label']} command"
+                    if step["shell"]:
+                        title += f" · {render.shell_name(step['shell'])}"
+                    for command in step["commands"]:
+                        parts.append(CommandBlock(command, title=title))
+                else:
+                    mark, word, classes = STEP_LINE_MARKS[kind]
+                    parts.append(Static(label_line(mark, word, text), classes=classes))
             box = Vertical(*parts, classes="step")
-            box.border_title = plain(f"Step {number} of {total} · runs on: {render.fill(step.runs_on, values)}", one_line=True)
+            item = f" · for {step['item']}" if step["item"] else ""
+            backup = " · backup" if step["backup"] else ""
+            box.border_title = plain(
+                f"Step {step['label']} of {total}{item} · runs on: {step['runs_on']}{backup}", one_line=True
+            )
             widgets.append(box)
         if node.next:
             options = [

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from wizard.core.flow import Pending
 from wizard.core.model import Capture, Check, Question, choice_of
 from wizard.core.render import fill
+from wizard.core.wording import place_phrase
 from wizard.core.session import AnswerError, Session, validate_value
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain, shorten
@@ -261,7 +262,7 @@ class StepScreen(WalkActions, Screen):
         values = step.session.values
         spec = node.evidence
         files = ", ".join(spec.files) if spec.files else spec.kind
-        where = f" on the {fill(spec.where, values)}" if spec.where else ""
+        where = f" {place_phrase(fill(spec.where, values))}" if spec.where else ""
         reading = step.reading
         if reading is not None and reading.proposal is not None:
             proposal = reading.proposal

@@ -11,12 +11,13 @@ files seen in a folder, a .zip or a listing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from wizard.core.evidence.hits import Hit, Probe, Proposal, ScanReport
 from wizard.core.evidence.matcher import wildcard_match
 from wizard.core.evidence.scanner import scan, scan_text
 from wizard.core.evidence.text import clean
+from wizard.core.listvalues import join_list
 from wizard.core.model import Check, Tree
 
 
@@ -30,14 +31,16 @@ def probes_for(trees: Iterable[Tree]) -> list[Probe]:
     return probes
 
 
-def propose(check: Check, hits: Sequence[Hit], tree: str | None = None, *, any_file: bool = False) -> Proposal:
+def propose(check: Check, hits: Sequence[Hit], tree: str | None = None, *, any_file: bool = False,
+            lists: Collection[str] = ()) -> Proposal:
     """The choice the evidence points to: the first signature, in the check's own order, that any hit matched.
 
     Only this check's hits count (and only this tree's, when `tree` is given). A check that names its evidence
     files (`evidence.files`) trusts only hits from files of those names, so a check about one server's event log
     is not answered from another's; pasted text has no name and always counts. `any_file` lifts the name rule,
     for an operator who points a check at a file by hand. Captures of the deciding hits are merged, the earliest
-    hit winning a name. With no match the check's `otherwise` choice is proposed.
+    hit winning a name; a name in `lists` (a list capture of the tree) keeps every distinct value instead, in the
+    order met. With no match the check's `otherwise` choice is proposed.
     """
     globs = () if any_file else check.evidence.files
     mine = [
@@ -50,7 +53,10 @@ def propose(check: Check, hits: Sequence[Hit], tree: str | None = None, *, any_f
             captures: dict[str, str] = {}
             for hit in matched:
                 for name, value in hit.captures.items():
-                    captures.setdefault(name, value)
+                    if name in lists and name in captures:
+                        captures[name] = join_list((captures[name], value))
+                    else:
+                        captures.setdefault(name, value)
             return Proposal(choice=sig.proposes, signature=sig.id, hits=matched, captures=captures)
     return Proposal(choice=check.otherwise, signature=None, hits=[], captures={})
 
