@@ -51,6 +51,9 @@ CODES: dict[str, tuple[str, str]] = {
     "WZ408": ("error", "compute expression uses a function or operator that is not allowed"),
     "WZ409": ("warning", "question or check without why"),
     "WZ410": ("warning", "signature option that does nothing with its matcher"),
+    "WZ420": ("error", "unknown decide rule of a check"),
+    "WZ421": ("error", "scope names a capture no signature of the check makes"),
+    "WZ422": ("error", "scope names a value no earlier question, check or choice provides"),
 }
 
 

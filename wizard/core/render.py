@@ -99,9 +99,11 @@ def path_dicts(session: Session) -> list[dict[str, Any]]:
                 "value": move.value,
                 "proposed": move.proposed,
                 "overridden": move.overridden,
+                "contested": move.contested,
                 "link": move.is_link,
                 "evidence": [
-                    {"file": c.file, "line": c.line, "text": c.text, "signature": c.signature, "time": c.time}
+                    {"file": c.file, "line": c.line, "text": c.text, "signature": c.signature, "time": c.time,
+                     "role": c.role}
                     for c in move.evidence
                 ],
                 "at": move.at,
@@ -243,13 +245,20 @@ def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
             line += f" (evidence suggested `{row['proposed']}`; the operator chose otherwise)"
         elif row["proposed"] is not None:
             line += " (as the evidence proposed)"
+        if row.get("contested"):
+            line += " **Contested:** the evidence points two ways; both sides are listed."
         out.append(line)
-        shown = row["evidence"][:CITED_LINES]
-        for cite in shown:
-            where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
-            out.append(f"   - `{where}`: {' '.join(_md_text(cite['text']).split())[:300]}")
-        if len(row["evidence"]) > len(shown):
-            out.append(f"   - and {len(row['evidence']) - len(shown)} more matching line(s) of the same evidence")
+        for role in ("decided", "other side", "not about this"):
+            cites = [c for c in row["evidence"] if c.get("role", "decided") == role]
+            shown = cites[:CITED_LINES]
+            if shown and role != "decided":
+                out.append(f"   - {'Other side' if role == 'other side' else 'Not about this'}:")
+            for cite in shown:
+                where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
+                when = f" ({_md_text(cite['time'])})" if cite.get("time") else ""
+                out.append(f"   - `{where}`{when}: {' '.join(_md_text(cite['text']).split())[:300]}")
+            if len(cites) > len(shown):
+                out.append(f"   - and {len(cites) - len(shown)} more matching line(s) of the same evidence")
     return out
 
 

@@ -44,6 +44,12 @@ class Citation:
     signature: str = ""
     time: str = ""
     component: str = ""
+    role: str = "decided"
+    """"decided" (the line behind the proposal), "other side" (it points to another answer) or "not about this"
+    (it is about another folder, server, site or DP than the walk follows)."""
+
+
+ROLES = ("decided", "other side", "not about this")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,8 @@ class Move:
     captured: tuple[tuple[str, str], ...] = ()
     at: str = ""
     is_link: bool = False
+    contested: bool = False
+    """The evidence pointed two ways; `proposed` is what the check's rule picked, `evidence` holds both sides."""
 
     @property
     def overridden(self) -> bool:
@@ -150,6 +158,7 @@ class Session:
         proposed: str | None = None,
         evidence: Sequence[Citation] = (),
         captures: Mapping[str, str] | None = None,
+        contested: bool = False,
     ) -> Session:
         """Take an answer at the current node and move on. Raises AnswerError with a message for the operator."""
         node = self.node
@@ -196,6 +205,7 @@ class Session:
             evidence=tuple(evidence),
             captured=tuple(sorted(captured.items())),
             at=stamp,
+            contested=contested,
         )
         moved = replace(self, node_id=target, moves=self.moves + (move,), updated=stamp)
         return moved._cross_links(stamp)
@@ -333,12 +343,14 @@ def to_dict(session: Session) -> dict[str, Any]:
                         "signature": c.signature,
                         "time": c.time,
                         "component": c.component,
+                        "role": c.role,
                     }
                     for c in m.evidence
                 ],
                 "captured": dict(m.captured),
                 "at": m.at,
                 "link": m.is_link,
+                "contested": m.contested,
             }
             for m in session.moves
         ],
@@ -400,6 +412,7 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
                 signature=str(c.get("signature", "")),
                 time=str(c.get("time", "")),
                 component=str(c.get("component", "")),
+                role=str(c.get("role") or "decided") if c.get("role") in ROLES else "decided",
             )
             for c in raw.get("evidence") or []
             if isinstance(c, dict)
@@ -411,6 +424,7 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
                 proposed=raw.get("proposed"),
                 evidence=evidence,
                 captures={str(k): str(v) for k, v in (raw.get("captured") or {}).items()},
+                contested=raw.get("contested") is True,
             )
         except AnswerError as exc:
             warnings.append(f"step {index + 1} no longer applies ({exc}); the walk stops there")
@@ -526,3 +540,16 @@ def citations_from(hits: Iterable[Any]) -> tuple[Citation, ...]:
         )
         for h in hits
     )
+
+
+def proposal_citations(proposal: Any, limit: int) -> tuple[Citation, ...]:
+    """A proposal's lines as citations: those that decided, then the other side, then those about something else,
+    each role kept to `limit` lines."""
+    out: list[Citation] = []
+    for role, hits in (
+        ("decided", proposal.hits),
+        ("other side", getattr(proposal, "other_side", ())),
+        ("not about this", getattr(proposal, "not_about", ())),
+    ):
+        out += [replace(c, role=role) for c in citations_from(list(hits)[:limit])]
+    return tuple(out)

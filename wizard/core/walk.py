@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from wizard.core.catalog import Catalog
 from wizard.core.model import Check, Question, Runbook
-from wizard.core.session import AnswerError, Session, citations_from
+from wizard.core.session import AnswerError, Session, proposal_citations
 
 MAX_CITATIONS = 20
 
@@ -94,12 +94,13 @@ def walk(
             used.add(given[0])
             key_choice = given[1]
         proposal = None
-        if isinstance(node, Check):
-            hits = hits_by_node.get((session.tree_id, node.id), [])
-            if check_is_covered(node, names, bool(hits)):
-                from wizard.core.evidence import propose
+        if isinstance(node, Check) and evidence:
+            from wizard.core.evidence import propose
 
-                proposal = propose(node, hits)
+            hits = hits_by_node.get((session.tree_id, node.id), [])
+            proposal = propose(node, hits, known=session.values, files=report.files)
+            if not proposal.read_any:
+                proposal = None
         choice = key_choice if key_choice is not None else (proposal.choice if proposal else None)
         if choice is None and (node.choices or session.needs_value() is not None):
             _warn_unused(catalog, answers, used, notes)
@@ -108,8 +109,9 @@ def walk(
             session = session.answer(
                 choice or None,
                 proposed=proposal.choice if proposal else None,
-                evidence=citations_from(proposal.hits[:MAX_CITATIONS]) if proposal else (),
+                evidence=proposal_citations(proposal, MAX_CITATIONS) if proposal else (),
                 captures=proposal.captures if proposal else None,
+                contested=proposal.contested if proposal else False,
             )
         except AnswerError as exc:
             raise WalkError(f"{session.tree_id}/{node.id}: {exc}") from None

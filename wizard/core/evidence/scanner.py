@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import os
 import posixpath
 import stat
@@ -20,7 +21,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from wizard.core.evidence.events import csv_layout, is_evt, read_event_csv, read_event_xml, read_evt, read_evtx
-from wizard.core.evidence.hits import Hit, Probe, ScanReport
+from wizard.core.evidence.hits import EvidenceFile, Hit, Probe, ScanReport
 from wizard.core.evidence.listing import FileEntry, Tally
 from wizard.core.evidence.logs import CMTRACE, LINES, LogScanner
 from wizard.core.evidence.matcher import Matcher, Record
@@ -41,6 +42,10 @@ _CONTENT_FREE = {
     ".svf", ".dll", ".exe", ".cab", ".msi", ".mof", ".udc", ".bin",
 }
 """Extensions that are evidence by their presence (inbox files, binaries); their content is not read."""
+
+MAX_COMPUTERS = 20
+"""Event computers remembered per file, enough to tell the servers of a bundle apart."""
+_DOCUMENT_START = re.compile(r"^#{1,6} \S")
 
 EVENT_XML = "event-xml"
 EVENT_CSV = "event-csv"
@@ -102,6 +107,27 @@ class _FileSink:
             )
 
 
+class _Facts:
+    """What one input turned out to hold, filled while it is read."""
+
+    __slots__ = ("kinds", "computers", "problem")
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, None] = {}
+        self.computers: dict[str, None] = {}
+        self.problem = ""
+
+    def record(self, record: Record) -> None:
+        if record.event_id is not None:
+            self.kinds["events"] = None
+            if record.computer and len(self.computers) < MAX_COMPUTERS:
+                self.computers[record.computer] = None
+        elif record.component == "DNS cache":
+            self.kinds["dns"] = None
+        else:
+            self.kinds["log" if record.time or record.component else "text"] = None
+
+
 class _Scan:
     def __init__(
         self,
@@ -120,14 +146,31 @@ class _Scan:
         self.pool: ThreadPoolExecutor | None = None
         self.was_cancelled = False
         self.names: list[str] = []
+        self.facts: dict[str, _Facts] = {}
 
     def problem(self, text: str) -> None:
         self.problems.append(text)
 
+    def fact(self, name: str) -> _Facts:
+        found = self.facts.get(name)
+        if found is None:
+            found = self.facts[name] = _Facts()
+        return found
+
+    def unreadable(self, name: str, text: str) -> None:
+        """A problem that means this input holds nothing a check can read."""
+        self.fact(name).problem = text
+        self.problem(f"{name}: {text}")
+
     def report(self) -> ScanReport:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
-        return ScanReport(self.hits, self.problems, self.readable, self.bytes_read, self.was_cancelled, self.names)
+        files = [
+            EvidenceFile(name, tuple(f.kinds), tuple(f.computers), f.problem) for name, f in self.facts.items()
+        ]
+        return ScanReport(
+            self.hits, self.problems, self.readable, self.bytes_read, self.was_cancelled, self.names, files
+        )
 
     def _met(self, tally: Tally, entry: FileEntry) -> None:
         """Counts a file for folder signatures and remembers its name for the checks it may answer."""
@@ -230,6 +273,7 @@ class _Scan:
             self.problem(f"{root}: the folder has no files")
             return
         self.readable += 1
+        self.fact(root).kinds["folder"] = None
         self._emit_tally(tally)
 
     def _file(self, name: str, path: str, info: os.stat_result) -> None:
@@ -270,7 +314,7 @@ class _Scan:
     ) -> None:
         head = self._read(fh, SNIFF_SIZE)
         if not head:
-            self.problem(f"{name}: empty file")
+            self.unreadable(name, "empty file")
             return
         if head.startswith(b"ElfFile\x00"):
             self._with_path(name, fh, head, path, self._evtx)
@@ -283,6 +327,7 @@ class _Scan:
             return
         if is_evt(head):
             self.readable += 1
+            self.fact(name).kinds["events"] = None
             sink = _FileSink(self, name)
             chunks = itertools.chain([head], self._raw_chunks(fh))
             self._match_records(read_evt(chunks, self._problem_for(name)), name, sink)
@@ -290,7 +335,7 @@ class _Scan:
             return
         codec, bom = detect_encoding(head)
         if codec == BINARY:
-            self.problem(f"{name}: binary data, not a log, event export or listing; skipped")
+            self.unreadable(name, "binary data, not a log, event export or listing; skipped")
             return
         transcoder = Transcoder(codec)
         chunks = self._text_chunks(fh, head[bom:], transcoder)
@@ -298,7 +343,7 @@ class _Scan:
         if not first.strip():
             rest = next(chunks, None)
             if rest is None:
-                self.problem(f"{name}: empty file" if not first else f"{name}: only blank lines")
+                self.unreadable(name, "empty file" if not first else "only blank lines")
                 return
             first += rest
         self.readable += 1
@@ -307,6 +352,13 @@ class _Scan:
         sink = _FileSink(self, name)
         kind = _sniff(sample, pasted)
         problem = self._problem_for(name)
+        facts = self.fact(name)
+        if kind == CMTRACE or (kind == LINES and "$$<" in sample):
+            facts.kinds["log"] = None
+        elif kind == LINES:
+            facts.kinds["document" if _looks_like_document(sample) else "text"] = None
+        elif kind in (EVENT_XML, EVENT_CSV):
+            facts.kinds["events"] = None
         if kind in (LINES, CMTRACE):
             pool = self._pool() if depth == 0 and not pasted else None
             LogScanner(self.matcher, kind, name, sink, pool, WORKERS).run(stream)
@@ -320,7 +372,12 @@ class _Scan:
         else:
             listing = Tally(root=name)
             lines = iter_lines(stream, sink.overlong)
-            records = read_mixed(lines, lambda entry: listing.add(self.matcher, entry))
+
+            def listed(entry: FileEntry) -> None:
+                facts.kinds["listing"] = None
+                listing.add(self.matcher, entry)
+
+            records = read_mixed(lines, listed)
             self._match_records(records, name, sink)
             self._emit_tally(listing)
         sink.close()
@@ -332,9 +389,11 @@ class _Scan:
 
     def _match_records(self, records: Iterator[Record], name: str, sink: _FileSink) -> None:
         match = self.matcher.match
+        facts = self.fact(name)
         for count, record in enumerate(records, start=1):
             if count % 4096 == 0:
                 self._check_cancel()
+            facts.record(record)
             found = match(record, name, sink.excluded)
             if found:
                 sink.add(found)
@@ -392,6 +451,7 @@ class _Scan:
 
     def _evtx(self, name: str, path: str) -> None:
         self.readable += 1
+        self.fact(name).kinds["events"] = None
         sink = _FileSink(self, name)
         self._match_records(read_evtx(path, self._problem_for(name)), name, sink)
         sink.close()
@@ -408,6 +468,7 @@ class _Scan:
                 self.problem(f"{name}: the .zip has no files")
                 return
             self.readable += 1
+            self.fact(name).kinds["folder"] = None
             tally = Tally(root=name)
             for info in sorted(members, key=lambda i: _log_order(i.filename)):
                 self._check_cancel()
@@ -454,6 +515,14 @@ def _sniff(sample: str, pasted: bool) -> str:
     if looks_mixed(sample):
         return MIXED
     return LINES
+
+
+def _looks_like_document(sample: str) -> bool:
+    """A Markdown page (it opens with a heading): prose about evidence, such as a case's README, not evidence."""
+    for line in sample.splitlines()[:5]:
+        if line.strip():
+            return _DOCUMENT_START.match(line.lstrip("\ufeff")) is not None
+    return False
 
 
 def _extension(filename: str) -> str:
