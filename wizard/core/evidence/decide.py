@@ -12,7 +12,9 @@ lines are about the object in question, and what the newest state is.
    the line before it in the same file.
 4. Time. The records go on one timeline: by their time, and in file order where a line has none.
 5. The rule. `decide: any` (the default): the first signature, in the check's order, that matched a record about
-   this decides. `decide: newest`: for each object the newest record gives its state. When the objects end in
+   this decides; the matches pointing elsewhere are kept as the other side. `decide: newest`: for each object the
+   newest episode gives its state; the check's first signature is the state that ends an episode (back to normal,
+   download done), and within the current episode the signature order decides. When the objects end in
    different states, or records of the same moment disagree, the proposal is contested: the check's signature
    order picks among them and both sides are kept.
 """
@@ -297,7 +299,9 @@ def decide(
     for verdict in verdicts:
         states[verdict.choice] = min(states.get(verdict.choice, verdict.rank), verdict.rank)
     choice = min(states, key=lambda c: states[c])
-    contested = len(states) > 1 or any(v.tie for v in verdicts)
+    # Under `any` a lower-ranked answer never argues against a higher one (or one object against another):
+    # any occurrence counts. Only the newest state of different objects, or of one moment, can disagree.
+    contested = rule == "newest" and (len(states) > 1 or any(v.tie for v in verdicts))
     picked: dict[int, _Record] = {}
     for verdict in verdicts:
         if verdict.choice == choice:
