@@ -106,6 +106,7 @@ def path_dicts(session: Session) -> list[dict[str, Any]]:
                      "role": c.role}
                     for c in move.evidence
                 ],
+                "files": [{"file": f.file, "read": f.read, "why": f.why} for f in move.files],
                 "at": move.at,
             }
         )
@@ -225,6 +226,9 @@ def question_dict(session: Session) -> dict[str, Any]:
     }
 
 
+NOT_EVIDENCE = "not evidence"
+"""Words of the reason given for a prose document (a README) that no check reads; Markdown leaves those out."""
+
 CITED_LINES = 5
 """Evidence lines quoted per answer in Markdown; a ticket needs a few, the JSON keeps them all."""
 
@@ -259,6 +263,10 @@ def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
                 out.append(f"   - `{where}`{when}: {' '.join(_md_text(cite['text']).split())[:300]}")
             if len(cites) > len(shown):
                 out.append(f"   - and {len(cites) - len(shown)} more matching line(s) of the same evidence")
+        skipped = [f for f in row.get("files", ()) if not f["read"] and NOT_EVIDENCE not in f["why"]]
+        if skipped:
+            out.append("   - Files not read for this step: " + "; ".join(
+                f"`{_md_text(f['file'])}` ({_md_text(f['why'])})" for f in skipped[:CITED_LINES]))
     return out
 
 

@@ -53,6 +53,15 @@ ROLES = ("decided", "other side", "not about this")
 
 
 @dataclass(frozen=True, slots=True)
+class FileNote:
+    """Whether a check read one of the given files, and why (or why it skipped it)."""
+
+    file: str
+    read: bool
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class Move:
     """One step of the path: at `node` of `tree` the operator chose `choice` (empty when crossing a link)."""
 
@@ -68,6 +77,8 @@ class Move:
     is_link: bool = False
     contested: bool = False
     """The evidence pointed two ways; `proposed` is what the check's rule picked, `evidence` holds both sides."""
+    files: tuple[FileNote, ...] = ()
+    """The given files the check read or skipped, with the reason."""
 
     @property
     def overridden(self) -> bool:
@@ -159,6 +170,7 @@ class Session:
         evidence: Sequence[Citation] = (),
         captures: Mapping[str, str] | None = None,
         contested: bool = False,
+        files: Sequence[FileNote] = (),
     ) -> Session:
         """Take an answer at the current node and move on. Raises AnswerError with a message for the operator."""
         node = self.node
@@ -206,6 +218,7 @@ class Session:
             captured=tuple(sorted(captured.items())),
             at=stamp,
             contested=contested,
+            files=tuple(files),
         )
         moved = replace(self, node_id=target, moves=self.moves + (move,), updated=stamp)
         return moved._cross_links(stamp)
@@ -351,6 +364,7 @@ def to_dict(session: Session) -> dict[str, Any]:
                 "at": m.at,
                 "link": m.is_link,
                 "contested": m.contested,
+                "files": [{"file": f.file, "read": f.read, "why": f.why} for f in m.files],
             }
             for m in session.moves
         ],
@@ -425,6 +439,11 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
                 evidence=evidence,
                 captures={str(k): str(v) for k, v in (raw.get("captured") or {}).items()},
                 contested=raw.get("contested") is True,
+                files=tuple(
+                    FileNote(str(f.get("file", "")), f.get("read") is True, str(f.get("why", "")))
+                    for f in raw.get("files") or []
+                    if isinstance(f, dict)
+                ),
             )
         except AnswerError as exc:
             warnings.append(f"step {index + 1} no longer applies ({exc}); the walk stops there")
@@ -553,3 +572,8 @@ def proposal_citations(proposal: Any, limit: int) -> tuple[Citation, ...]:
     ):
         out += [replace(c, role=role) for c in citations_from(list(hits)[:limit])]
     return tuple(out)
+
+
+def file_notes(proposal: Any) -> tuple[FileNote, ...]:
+    """The files a proposal read or skipped, as notes a move keeps."""
+    return tuple(FileNote(str(f.file), bool(f.read), str(f.why)) for f in getattr(proposal, "files", ()))

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from wizard.core.catalog import Catalog
 from wizard.core.model import Check, Question, Runbook
-from wizard.core.session import AnswerError, Session, proposal_citations
+from wizard.core.session import AnswerError, Session, file_notes, proposal_citations
 
 MAX_CITATIONS = 20
 
@@ -112,6 +112,7 @@ def walk(
                 evidence=proposal_citations(proposal, MAX_CITATIONS) if proposal else (),
                 captures=proposal.captures if proposal else None,
                 contested=proposal.contested if proposal else False,
+                files=file_notes(proposal) if proposal else (),
             )
         except AnswerError as exc:
             raise WalkError(f"{session.tree_id}/{node.id}: {exc}") from None

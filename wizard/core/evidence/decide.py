@@ -111,6 +111,8 @@ def plan_reads(
         if item.problem and not kinds:
             reads.append(FileRead(name, False, f"not read: {item.problem}"))
             continue
+        if kinds == ("folder",) and "folder" not in needed and name not in with_hits:
+            continue  # a folder or .zip only holds the files listed on their own
         if "document" in kinds and not any_file:
             reads.append(FileRead(name, False, f"skipped: {what}, not evidence"))
             continue
@@ -127,7 +129,9 @@ def plan_reads(
             ))
             continue
         names.add(name)
-        if fits or any_file and not kinds:
+        if not kinds:
+            reads.append(FileRead(name, True, "read: it holds lines this step looks for"))
+        elif fits:
             where = f" logged on {', '.join(item.computers[:3])}" if item.computers else ""
             reads.append(FileRead(name, True, f"read: {what}{where}{hint}"))
         elif any_file:
