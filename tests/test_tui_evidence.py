@@ -58,7 +58,8 @@ async def test_a_scan_proposes_an_answer_and_an_override_is_recorded():
         assert answers.get_option_at_index(answers.highlighted).id == "key-missing"
         assert "◆ proposed" in option_texts(answers)[answers.highlighted]
         summary = str(screen.query_one("#ev-summary").visual)
-        assert "Found 2 matches in 1 file" in summary
+        assert "Found 3 matches in 2 files" in summary  # the two log lines, and the .ins files in the bundle's inbox
+        assert "✓ despool.log: read: ConfigMgr/SMS log records" in summary
         assert "◆ Proposed: The parent cannot find the secondary site's public key" in summary
         assert "because: The parent has no public key for a site that sends it instructions." in summary
         hits = option_texts(screen.query_one("#ev-hits", OptionList))
@@ -124,7 +125,8 @@ async def test_a_folder_without_the_files_a_check_reads_proposes_nothing(tmp_pat
         await to_despool_check(pilot)
         await scan_path(pilot, tmp_path)
         summary = str(app.screen.query_one("#ev-summary").visual)
-        assert "No proposal: the evidence holds none of despool.lo?" in summary
+        assert "No proposal: none of the given files holds what this step reads (such as despool.lo?)" in summary
+        assert "notes.txt: skipped: holds plain text" in summary
         assert not any("◆ proposed" in t for t in option_texts(app.screen.query_one("#ev-answers", OptionList)))
         await press_and_pause(pilot, "enter")
         answered = app.session.moves[-1] if not app.session.moves[-1].is_link else app.session.moves[-2]

@@ -136,6 +136,8 @@ def plan_reads(
             reads.append(FileRead(name, True, f"read: {what}{where}{hint}"))
         elif any_file:
             reads.append(FileRead(name, True, f"read: pointed at by hand ({what})"))
+        elif kinds == ("folder",):
+            reads.append(FileRead(name, True, "read: files in this folder match what this step looks for"))
         else:
             reads.append(FileRead(name, True, f"read: holds {what}, and lines in it match what this step looks for"))
     return reads, names
