@@ -331,6 +331,7 @@ def test_files_are_read_by_what_they_hold_not_by_their_names(tmp_path):
     )
     (tmp_path / "notes.txt").write_text("the help desk says: install failed for dal02\n")
     (tmp_path / "README.md").write_text("# Case\n\nThe line `install failed for dal03` is the clue.\n")
+    (tmp_path / "case.yaml").write_text("case: 1\ntree: t\nnotes: |\n  install failed for dal04 misleads\n")
     c = check()
     probes = [p for p in probes_for_check(c)]
     report = scan([tmp_path], probes)
@@ -338,6 +339,7 @@ def test_files_are_read_by_what_they_hold_not_by_their_names(tmp_path):
     reads = {Path(f.file).name: f for f in proposal.files}
     assert reads["source-EXHQ01.txt"].read and "ConfigMgr/SMS log" in reads["source-EXHQ01.txt"].why
     assert not reads["README.md"].read and "not evidence" in reads["README.md"].why
+    assert not reads["case.yaml"].read and "not evidence" in reads["case.yaml"].why
     assert reads["notes.txt"].read and "match" in reads["notes.txt"].why
     assert {h.captures["host"] for h in proposal.hits} == {"dal01", "dal02"}
 

@@ -49,7 +49,7 @@ KIND_WORDS = {
     "listing": "a folder listing",
     "dns": "DNS cache entries",
     "folder": "a folder of files",
-    "document": "a document (prose, such as a README)",
+    "document": "a document about the evidence (a README or a case file)",
 }
 
 _TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?")

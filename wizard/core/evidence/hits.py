@@ -66,7 +66,8 @@ class ScanReport:
 
 CONTENT_KINDS = ("events", "log", "text", "listing", "dns", "folder", "document")
 """What a file can turn out to hold: event records, ConfigMgr/SMS log records, plain text lines, `dir` listing
-entries, DNS cache entries, files of a folder or .zip, or a prose document (a Markdown page) that is no evidence."""
+entries, DNS cache entries, files of a folder or .zip, or a document about the evidence (a Markdown page, a practice
+case file) that is no evidence itself."""
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ _CONTENT_FREE = {
 MAX_COMPUTERS = 20
 """Event computers remembered per file, enough to tell the servers of a bundle apart."""
 _DOCUMENT_START = re.compile(r"^#{1,6} \S")
+_CASE_FILE_START = re.compile(r"^case:\s*\d+\s*(#.*)?$")
 
 EVENT_XML = "event-xml"
 EVENT_CSV = "event-csv"
@@ -518,10 +519,13 @@ def _sniff(sample: str, pasted: bool) -> str:
 
 
 def _looks_like_document(sample: str) -> bool:
-    """A Markdown page (it opens with a heading): prose about evidence, such as a case's README, not evidence."""
-    for line in sample.splitlines()[:5]:
-        if line.strip():
-            return _DOCUMENT_START.match(line.lstrip("\ufeff")) is not None
+    """Prose about evidence, not evidence: a Markdown page (it opens with a heading), such as a case's README, or a
+    practice case file (its first field is `case:`)."""
+    for line in sample.splitlines()[:20]:
+        text = line.lstrip("\ufeff").rstrip()
+        if not text or text.startswith("# yaml-language-server"):
+            continue
+        return _DOCUMENT_START.match(text) is not None or _CASE_FILE_START.match(text) is not None
     return False
 
 
