@@ -143,8 +143,11 @@ def test_dp_reproduction_needs_the_newest_rule():
 def test_dp_client_that_moved_on_to_a_second_dead_dp_still_counts_as_moved_on():
     folder = SAMPLES / "dp-stickiness" / "lon-moved-on-to-second-dead-dp"
     proposal = proposal_for("dp-stickiness", "c-client-logs", folder)
-    assert proposal.choice == "moved-on"
+    assert proposal.choice == "moved-on" and proposal.contested
     assert any(h.signature == "sig-send-failed" and "CMDP02" in h.text for h in proposal.other_side)
+    pinned = proposal_for("dp-stickiness", "c-client-logs", folder, {"dead_dp_host": "cmdp02"})
+    assert pinned.choice == "retrying-dead-dp" and not pinned.contested
+    assert all("CMDP02" not in h.text for h in pinned.not_about)
 
 
 PF_KNOWN = {"folder": "Engineering\\Drawings Archive", "lacking_server": "EXMUC01", "source_server": "EXFRA01"}
