@@ -371,6 +371,7 @@ def test_hostile_times_and_captures_do_not_break_the_rule(stamp):
     hits = [hit("broken", 1, stamp, host="\x1b]0;x\x07" + "a" * 10000), hit("fine", 2, "2009-01-01 10:00:00", "b.log")]
     proposal = propose(check("newest", scope=(("host", "host"),)), hits, known={"host": "\u202eb"})
     assert proposal.choice == "fine" and len(proposal.not_about) == 1
+    assert len(proposal.why_not_about(proposal.not_about[0])) < 200
 
 
 def test_proposal_roles_and_contested_survive_saving(tmp_path):

@@ -122,17 +122,17 @@ def plan_reads(
             reads.append(FileRead(name, False, f"skipped: holds {what}; this step reads {wanted}{hint}"))
             continue
         if server and item.computers and not any(same_object(c, server) for c in item.computers):
-            others = ", ".join(item.computers[:3])
+            others = ", ".join(_short(c) for c in item.computers[:3])
             reads.append(FileRead(
                 name, False,
-                f"skipped: its events were logged on {others}; this step is about {server} ({server_value})",
+                f"skipped: its events were logged on {others}; this step is about {_short(server)} ({server_value})",
             ))
             continue
         names.add(name)
         if not kinds:
             reads.append(FileRead(name, True, "read: it holds lines this step looks for"))
         elif fits:
-            where = f" logged on {', '.join(item.computers[:3])}" if item.computers else ""
+            where = f" logged on {', '.join(_short(c) for c in item.computers[:3])}" if item.computers else ""
             reads.append(FileRead(name, True, f"read: {what}{where}{hint}"))
         elif any_file:
             reads.append(FileRead(name, True, f"read: pointed at by hand ({what})"))
@@ -233,8 +233,12 @@ def _disagreement(scope: Mapping[str, str], captures: Mapping[str, str], known: 
         found = captures.get(capture)
         expected = known.get(value_name)
         if found and expected and not same_object(found, expected):
-            return f"about {found}, not {expected} ({value_name})"
+            return f"about {_short(found)}, not {_short(expected)} ({value_name})"
     return ""
+
+
+def _short(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _inherit_keys(records: list[_Record], key_names: Sequence[str]) -> None:

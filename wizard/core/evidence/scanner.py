@@ -122,7 +122,7 @@ class _Facts:
         if record.event_id is not None:
             self.kinds["events"] = None
             if record.computer and len(self.computers) < MAX_COMPUTERS:
-                self.computers[record.computer] = None
+                self.computers[record.computer[:255]] = None
         elif record.component == "DNS cache":
             self.kinds["dns"] = None
         else:
