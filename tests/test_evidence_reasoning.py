@@ -387,3 +387,16 @@ def test_proposal_roles_and_contested_survive_saving(tmp_path):
     again = next(m for m in loaded.moves if m.node == "c-client-logs")
     assert again.evidence == move.evidence and again.files == move.files and again.contested == move.contested
     assert isinstance(loaded, Session)
+
+
+def test_contested_proposal_shows_both_sides_in_the_walk_json_and_markdown(capsys):
+    folder = SAMPLES / "dp-stickiness" / "lon-moved-on-to-second-dead-dp"
+    args = ["walk", "dp-stickiness", "--evidence", str(folder), "--answer", "q-version=cm-2007-2012"]
+    data = walk_case(capsys, [*args, "--format", "json"])
+    logs = row(data, "c-client-logs")
+    assert logs["contested"] and logs["proposed"] == "moved-on"
+    assert {"decided", "other side"} <= {c["role"] for c in logs["evidence"]}
+    assert all(c["time"] for c in logs["evidence"])
+    assert main([*args, "--format", "md"]) == 0
+    text = capsys.readouterr().out
+    assert "**Contested:** the evidence points two ways" in text and "   - Other side:" in text
