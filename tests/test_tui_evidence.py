@@ -393,3 +393,26 @@ def test_practice_cases_of_one_tree_or_all_with_their_readme_line(tmp_path):
     assert practice_cases(tmp_path, None) == [tmp_path / "bell" / "silent", tmp_path / "door" / "stuck"]
     assert case_summary(tmp_path / "door" / "stuck") == "Case: the door jams"
     assert case_summary(tmp_path / "bell" / "silent") == "A practice bundle"
+
+
+@pilot_test
+async def test_a_contested_proposal_shows_both_sides_and_the_files_read():
+    from wizard.core.catalog import load_catalog
+
+    catalog = load_catalog(use_env=False)
+    app = make_app(catalog)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_tree(pilot, "dp-stickiness")
+        await press_and_pause(pilot, "1")
+        assert app.session.node_id == "c-client-logs"
+        await scan_path(pilot, Path(__file__).parents[1] / "samples" / "dp-stickiness" / "lon-moved-on-to-second-dead-dp")
+        summary = str(app.screen.query_one("#ev-summary").visual)
+        assert "⚖ Contested: the evidence points two ways" in summary
+        assert "✓ DataTransferService.log: read: ConfigMgr/SMS log records" in summary
+        assert "· README.md: skipped" in summary
+        hits = option_texts(app.screen.query_one("#ev-hits", OptionList))
+        assert hits[0].startswith("◆ decided") and any(h.startswith("⚖ other side") for h in hits)
+        await press_and_pause(pilot, "enter")
+        answered = [m for m in app.session.moves if not m.is_link][-1]
+        assert answered.proposed == "moved-on"
+        assert {c.role for c in answered.evidence} == {"decided", "other side"}

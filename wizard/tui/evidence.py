@@ -404,7 +404,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         def shown(hit: Any) -> Content:
             role = (roles or {}).get(id(hit))
             body = hit_content(catalog, hit, show_tree=show_tree)
-            return join((ROLE_MARKS[role] + " · ", "bold"), body) if role else body
+            return join((clean(role, one_line=True) + " · ", "bold"), body) if role else body
 
         box.set_options([Option(shown(h)) for h in hits[:MAX_HITS_SHOWN]])
         box.display = bool(hits)
@@ -424,9 +424,11 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         proposal = propose(
             check, mine, session.tree_id, known=session.values, any_file=by_hand, files=self.scanned_files
         )
-        roles = {id(h): "decided" for h in proposal.hits}
-        roles.update((id(h), "other side") for h in proposal.other_side)
-        roles.update((id(h), "not about this") for h in proposal.not_about)
+        roles = {id(h): ROLE_MARKS["decided"] for h in proposal.hits}
+        roles.update((id(h), ROLE_MARKS["other side"]) for h in proposal.other_side)
+        for h in proposal.not_about:
+            why = proposal.why_not_about(h)
+            roles[id(h)] = ROLE_MARKS["not about this"] + (f" ({why})" if why else "")
         mine = list(proposal.hits) + list(proposal.other_side) + list(proposal.not_about)
         self.mine = mine
         covered = proposal.read_any or bool(self.scanned_text) or by_hand
