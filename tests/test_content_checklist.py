@@ -222,7 +222,8 @@ def test_practice_values_cover_every_name_the_runbooks_use(catalog):
         computed = {c.name for n in tree.nodes.values() if isinstance(n, Runbook) for c in n.compute}
         assert declared_names(tree) - computed - set(values) <= {"dp_error", "ins_waiting", "ins_waiting_oldest",
                                                                     "ins_waiting_age_hours", "ist_waiting",
-                                                                    "sni_waiting", "configmgr_version", "waiting_ct2"}, tree_id
+                                                                    "sni_waiting", "configmgr_version", "waiting_ct2",
+                                                                     "msg_folder", "msg_peer"}, tree_id
 
 
 @pytest.mark.parametrize(

@@ -384,7 +384,7 @@ def test_bundle_outstanding_backfill_limit(capsys):
     )
     assert data["node"] == "rb-q2-obl"
     q2 = next(r for r in data["path"] if r["node"] == "c-q2-requests")
-    assert q2["proposed"] == "this-folder" and q2["overridden"]
+    assert q2["proposed"] == "other-folders" and not q2["overridden"]
 
 
 def test_every_bundle_readme_names_its_expected_end():

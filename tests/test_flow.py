@@ -110,7 +110,7 @@ def test_a_check_with_evidence_comes_up_with_its_proposal_preselected(shipped):
 
 def test_a_check_the_evidence_does_not_cover_proposes_nothing(shipped):
     step = pending(Session.start(shipped, "key-exchange", "c-despool-key-errors"), EvidenceBook())
-    assert step.reading is None and step.preselect is None
+    assert step.reading is not None and step.reading.proposal is None and step.preselect is None
 
 
 def test_a_step_with_when_is_shown_only_after_its_answer(shipped):

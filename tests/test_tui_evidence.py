@@ -58,7 +58,8 @@ async def test_a_scan_proposes_an_answer_and_an_override_is_recorded():
         assert answers.get_option_at_index(answers.highlighted).id == "key-missing"
         assert "◆ proposed" in option_texts(answers)[answers.highlighted]
         summary = str(screen.query_one("#ev-summary").visual)
-        assert "Found 2 matches in 1 file" in summary
+        assert "Found 3 matches in 2 files" in summary  # the two log lines, and the .ins files in the bundle's inbox
+        assert "✓ despool.log: read: ConfigMgr/SMS log records" in summary
         assert "◆ Proposed: The parent cannot find the secondary site's public key" in summary
         assert "because: The parent has no public key for a site that sends it instructions." in summary
         hits = option_texts(screen.query_one("#ev-hits", OptionList))
@@ -126,7 +127,8 @@ async def test_a_folder_without_the_files_a_check_reads_proposes_nothing(tmp_pat
         await to_despool_check(pilot)
         await scan_path(pilot, tmp_path)
         summary = str(app.screen.query_one("#ev-summary").visual)
-        assert "No proposal: the evidence holds none of despool.lo?" in summary
+        assert "No proposal: none of the given files holds what this step reads (such as despool.lo?)" in summary
+        assert "notes.txt: skipped: holds plain text" in summary
         assert not any("◆ proposed" in t for t in option_texts(app.screen.query_one("#ev-answers", OptionList)))
         await press_and_pause(pilot, "enter")
         answered = app.session.moves[-1] if not app.session.moves[-1].is_link else app.session.moves[-2]
@@ -403,3 +405,26 @@ def test_practice_cases_of_one_tree_or_all_with_their_readme_line(tmp_path):
     assert practice_cases(tmp_path, None) == [tmp_path / "bell" / "silent", tmp_path / "door" / "stuck"]
     assert case_summary(tmp_path / "door" / "stuck") == "Case: the door jams"
     assert case_summary(tmp_path / "bell" / "silent") == "A practice bundle"
+
+
+@pilot_test
+async def test_a_contested_proposal_shows_both_sides_and_the_files_read():
+    from wizard.core.catalog import load_catalog
+
+    catalog = load_catalog(use_env=False)
+    app = make_app(catalog)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_tree(pilot, "dp-stickiness")
+        await press_and_pause(pilot, "1")
+        assert app.session.node_id == "c-client-logs"
+        await scan_path(pilot, Path(__file__).parents[1] / "samples" / "dp-stickiness" / "lon-moved-on-to-second-dead-dp")
+        summary = str(app.screen.query_one("#ev-summary").visual)
+        assert "⚖ Contested: the evidence points two ways" in summary
+        assert "✓ DataTransferService.log: read: ConfigMgr/SMS log records" in summary
+        assert "· README.md: skipped" in summary
+        hits = option_texts(app.screen.query_one("#ev-hits", OptionList))
+        assert hits[0].startswith("◆ decided") and any(h.startswith("⚖ other side") for h in hits)
+        await press_and_pause(pilot, "enter")
+        answered = [m for m in app.session.moves if not m.is_link][-1]
+        assert answered.proposed == "moved-on"
+        assert {c.role for c in answered.evidence} == {"decided", "other side"}

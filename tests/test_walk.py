@@ -1,7 +1,6 @@
 import pytest
 
 from model_trees import catalog
-from wizard.core.flow import covers as check_is_covered
 from wizard.core.walk import WalkError, parse_assignments, walk
 
 
@@ -36,14 +35,6 @@ def test_parse_assignments():
     assert parse_assignments(["a=b", " c = d=e "], "--set") == {"a": "b", "c": "d=e"}
     with pytest.raises(WalkError):
         parse_assignments(["nothing"], "--set")
-
-
-def test_check_covered_only_by_matching_files_or_hits():
-    check = catalog().trees["door"].nodes["c-log"]
-    assert check_is_covered(check, ["door.log"], False)
-    assert not check_is_covered(check, ["other.log"], False)
-    assert check_is_covered(check, ["other.log"], True)
-    assert not check_is_covered(check, [], False)
 
 
 def test_an_answer_for_a_node_that_does_not_exist_suggests_the_close_one():

@@ -7,17 +7,24 @@ lives in an `EvidenceBook` and answers every later check it covers, in this tree
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from wizard.core.model import Capture, Check, Question, Runbook
-from wizard.core.session import AnswerError, Citation, Session, citations_from, validate_value
+from wizard.core.session import (
+    AnswerError,
+    Citation,
+    Session,
+    citations_from,
+    file_notes,
+    proposal_citations,
+    validate_value,
+)
 
 if TYPE_CHECKING:
-    from wizard.core.evidence.hits import Hit, Proposal, ScanReport
+    from wizard.core.evidence.hits import EvidenceFile, FileRead, Hit, Proposal, ScanReport
 
 MAX_CITATIONS = 20
 EVIDENCE_SOURCE = "the evidence"
@@ -33,6 +40,8 @@ class EvidenceBook:
     problems: tuple[str, ...] = ()
     bytes_read: int = 0
     readable: int = 0
+    files: tuple[EvidenceFile, ...] = ()
+    """What each given file turned out to hold, by content: a check reads the files of the kind it needs."""
 
     @property
     def empty(self) -> bool:
@@ -48,6 +57,7 @@ class EvidenceBook:
                 problems=tuple(report.problems),
                 bytes_read=report.bytes_read,
                 readable=report.inputs_readable,
+                files=tuple(report.files),
             )
         )
 
@@ -60,6 +70,7 @@ class EvidenceBook:
             problems=tuple(dict.fromkeys(self.problems + other.problems)),
             bytes_read=self.bytes_read + other.bytes_read,
             readable=self.readable + other.readable,
+            files=tuple({f.name: f for f in self.files + other.files}.values()),
         )
 
     def short_name(self, file: str) -> str:
@@ -105,41 +116,33 @@ def read_book(
     return book
 
 
-def covers(check: Check, names: Sequence[str], has_hits: bool) -> bool:
-    """Whether the evidence can speak for this check: something matched, or a file of the kind it reads is there."""
-    if has_hits:
-        return True
-    if not names:
-        return False
-    if not check.evidence.files:
-        return True
-    globs = [g.lower() for g in check.evidence.files]
-    return any(fnmatch.fnmatchcase(name, glob) for name in names for glob in globs)
-
-
 @dataclass(frozen=True)
 class Reading:
     """What the evidence says at one check: the hits that are this check's, and the answer they propose."""
 
     hits: tuple[Hit, ...]
     proposal: Proposal | None
+    """None when none of the given files holds what the check reads: then it proposes nothing."""
     others: int = 0
     """Hits for other steps, counted so the operator knows the evidence was read."""
+    files: tuple[FileRead, ...] = ()
+    """Each given file, read or skipped for this check, and why."""
 
     @property
     def citations(self) -> tuple[Citation, ...]:
+        """The lines behind the proposal: those that decided, the other side, those about something else."""
         if self.proposal is None:
             return ()
-        return citations_from(self.proposal.hits[:MAX_CITATIONS])
+        return proposal_citations(self.proposal, MAX_CITATIONS)
 
     @property
     def captures(self) -> dict[str, str]:
-        """Values the check's lines name: the deciding lines first, then the rest of this check's lines."""
-        found: dict[str, str] = dict(self.proposal.captures) if self.proposal is not None else {}
-        for hit in self.hits:
-            for name, value in hit.captures.items():
-                found.setdefault(name, value)
-        return found
+        """Values the deciding lines name (never those of lines about another object)."""
+        return dict(self.proposal.captures) if self.proposal is not None else {}
+
+    @property
+    def contested(self) -> bool:
+        return bool(self.proposal is not None and self.proposal.contested)
 
 
 def read_check(
@@ -147,30 +150,27 @@ def read_check(
     book: EvidenceBook,
     *,
     extra: Sequence[Hit] = (),
-    extra_names: Sequence[str] = (),
     by_hand: bool = False,
     pasted: bool = False,
 ) -> Reading | None:
-    """The evidence's reading of the check the walk stands at; None when nothing given speaks for it.
+    """The evidence's reading of the check the walk stands at (None when the walk is not at a check).
 
     `extra` are hits scanned at this check only (pasted text, a file picked by hand): they always count here.
     """
-    from wizard.core.evidence import from_named_file, propose
+    from wizard.core.evidence import propose
+    from wizard.core.listvalues import list_names
 
     check = session.node
     if not isinstance(check, Check):
         return None
     tree = session.tree_id
-    globs = () if by_hand else check.evidence.files
     every = [*book.hits, *extra]
-    mine = [h for h in every if h.tree == tree and h.node == check.id and from_named_file(h, globs)]
-    names = [*book.names, *extra_names]
-    if not (mine or pasted or by_hand or covers(check, names, False)):
-        return None
-    from wizard.core.listvalues import list_names
-
-    proposal = propose(check, mine, tree, any_file=by_hand, lists=list_names(session.tree))
-    return Reading(tuple(mine), proposal, others=len(every) - len(mine))
+    mine = [h for h in every if h.tree == tree and h.node == check.id]
+    proposal = propose(
+        check, mine, tree, known=session.values, any_file=by_hand, files=book.files, lists=list_names(session.tree)
+    )
+    covered = proposal.read_any or pasted or by_hand
+    return Reading(tuple(mine), proposal if covered else None, len(every) - len(mine), tuple(proposal.files))
 
 
 @dataclass(frozen=True)
@@ -304,6 +304,8 @@ def answer_with_evidence(session: Session, choice: str | None, reading: Reading 
         proposed=proposal_choice(reading.proposal),
         evidence=reading.citations,
         captures=reading.captures,
+        contested=reading.contested,
+        files=file_notes(reading.proposal),
         **kwargs,
     )
 
@@ -314,7 +316,6 @@ __all__ = [
     "Pending",
     "Reading",
     "answer_with_evidence",
-    "covers",
     "pending",
     "read_book",
     "read_check",

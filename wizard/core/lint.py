@@ -75,6 +75,7 @@ def lint_tree(tree: Tree, locator: Locator | None = None, *, broken: Collection[
             _check_step_conditions(tree, node, base, report)
             _check_steps(node, base, list_names(tree), report)
     _check_placeholders(tree, declared, report)
+    _check_scopes(tree, report)
     return report.problems
 
 
@@ -616,3 +617,77 @@ def _check_placeholders(tree: Tree, declared: set[str], report: _Reporter) -> No
             shown = text[max(0, offset - 15):offset + 15].replace("\n", " ")
             report.add("WZ401", path, loc, f"stray '{text[offset]}' in \"{shown}\"",
                        "write {{ or }} for a literal brace; a placeholder is {name}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scopes of checks
+
+def _check_captures(node: Check, verdicts: dict[str, tuple]) -> set[str]:
+    """Names a check's matches can carry: regex groups, count_as names, and `computer` (an event's computer)."""
+    names = {"computer"}
+    for signature in node.signatures:
+        if signature.count_as:
+            names.add(signature.count_as)
+        if signature.regex:
+            found = verdicts.get(signature.regex)
+            if found is None:
+                found = verdicts[signature.regex] = regex_verdict(signature.regex)
+            names.update(found[3])
+    return names
+
+
+def _provided_by(node: Node, verdicts: dict[str, tuple]) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, (Question, Check)):
+        if node.capture is not None and node.capture.name:
+            names.add(node.capture.name)
+        for choice in node.choices:
+            names.update(name for name, _ in choice.sets)
+    if isinstance(node, Check):
+        names |= _check_captures(node, verdicts) - {"computer"}
+    return names
+
+
+def _ancestors(node_id: str, graph: Mapping[str, list[str]]) -> set[str]:
+    """Nodes from which ``node_id`` can be reached."""
+    before: dict[str, list[str]] = {n: [] for n in graph}
+    for source, targets in graph.items():
+        for target in targets:
+            before.setdefault(target, []).append(source)
+    seen: set[str] = set()
+    stack = list(before.get(node_id, []))
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(before.get(current, []))
+    seen.discard(node_id)
+    return seen
+
+
+def _check_scopes(tree: Tree, report: _Reporter) -> None:
+    """A scope compares a capture of the check's matches with a value the walk has learnt before the check (or
+    that the check's own matches bring, which then tells their objects apart until it is known)."""
+    checks = [n for n in tree.nodes.values() if isinstance(n, Check) and (n.scope or any(s.scope for s in n.signatures))]
+    if not checks:
+        return
+    graph = successors(tree)
+    verdicts = report.regex_verdicts
+    for node in checks:
+        base = f"nodes.{node.id}"
+        captures = _check_captures(node, verdicts)
+        provided = set().union(*(_provided_by(tree.nodes[n], verdicts) for n in _ancestors(node.id, graph)))
+        provided |= captures - {"computer"}
+        entries = [(f"{base}.scope", node.scope, node.loc)]
+        entries += [(f"{base}.signatures[{i}].scope", s.scope, s.loc) for i, s in enumerate(node.signatures) if s.scope]
+        for path, scope, loc in entries:
+            for capture, value in scope or ():
+                if capture not in captures:
+                    report.add("WZ421", f"{path}.{capture}", loc,
+                               f"scope names '{capture}', which no signature of check '{node.id}' captures",
+                               _hint(capture, captures) or "name a regex group of a signature, or computer")
+                if value not in provided:
+                    report.add("WZ422", f"{path}.{capture}", loc,
+                               f"scope compares '{capture}' with '{value}', which no question, check or choice "
+                               f"before '{node.id}' provides", _hint(value, provided)
+                               or "capture the value in an earlier question first")

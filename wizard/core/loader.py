@@ -290,7 +290,8 @@ TRIAGE_FIELDS = ("symptoms", "signatures", "event_ids", "status_ids", "message_t
 NODE_COMMON = ("kind", "title", "learn")
 QUESTION_FIELDS = NODE_COMMON + ("prompt", "why", "how", "commands", "capture", "choices")
 QUESTION_REQUIRED = ("prompt", "how")
-CHECK_FIELDS = QUESTION_FIELDS + ("evidence", "signatures", "otherwise")
+CHECK_FIELDS = QUESTION_FIELDS + ("evidence", "signatures", "otherwise", "scope", "decide")
+DECIDE_RULES = ("any", "newest")
 RUNBOOK_FIELDS = NODE_COMMON + ("diagnosis", "compute", "steps", "next", "escalate")
 RUNBOOK_REQUIRED = ("title", "diagnosis", "steps")
 LINK_FIELDS = NODE_COMMON + ("tree", "node", "why")
@@ -304,7 +305,7 @@ CAPTURE_TYPES = ("text", "integer", "number", "list")
 EVIDENCE_FIELDS = ("kind", "files", "where")
 EVIDENCE_KINDS = ("log", "folder", "events", "command", "text")
 SIGNATURE_FIELDS = ("id", "means", "proposes", "literal", "regex", "event_id", "source", "file", "under",
-                    "count_as", "ignore_case")
+                    "count_as", "ignore_case", "scope")
 SIGNATURE_REQUIRED = ("id", "means", "proposes")
 STEP_FIELDS = ("do", "runs_on", "commands", "console", "wait", "caution", "verify", "shell", "wait_source",
                "changes", "reversible", "undo", "backup", "for_each", "when")
@@ -625,8 +626,30 @@ class _Builder:
         evidence = self.evidence(f"{path}.evidence", evidence_data) if evidence_data is not None else EvidenceSpec()
         signatures = tuple(self.signature(p, d)
                            for p, d in self.records(data, path, "signatures", "a signature"))
+        decide = self.text(data, path, "decide") or "any"
+        if decide not in DECIDE_RULES:
+            self.report("WZ420", f"{path}.decide", f"unknown decide rule '{decide}'",
+                        closest(decide, DECIDE_RULES) or f"one of: {', '.join(DECIDE_RULES)}")
+            decide = "any"
         return Check(evidence=evidence, signatures=signatures, otherwise=self.text(data, path, "otherwise"),
-                     **common)
+                     scope=self.scope(data, path) or (), decide=decide, **common)
+
+    def scope(self, data: dict, path: str) -> tuple[tuple[str, str], ...] | None:
+        """A `scope`: capture names to the walk value names they must agree with; None when absent."""
+        mapping = self.submapping(data, path, "scope")
+        if mapping is None:
+            return None
+        out = []
+        base = _join(path, "scope")
+        for name, value in mapping.items():
+            name_path = _join(base, str(name))
+            self.check_pattern(name_path, str(name), _is_name(str(name)), "capture name", NAME_PATTERN)
+            if not isinstance(value, str):
+                self.wrong(name_path, value, "text")
+                continue
+            self.check_pattern(name_path, value, _is_name(value), "value name", NAME_PATTERN)
+            out.append((str(name), value))
+        return tuple(out)
 
     def choice(self, path: str, data: dict) -> Choice:
         get = data.get
@@ -709,6 +732,7 @@ class _Builder:
             under=self.text(data, path, "under"),
             count_as=count_as,
             ignore_case=self.boolean(data, path, "ignore_case"),
+            scope=self.scope(data, path),
             loc=self.loc(path),
         )
 

@@ -67,6 +67,8 @@ class Signature:
     under: str = ""
     count_as: str = ""
     ignore_case: bool = False
+    scope: tuple[tuple[str, str], ...] | None = None
+    """This signature's own scope (capture name, walk value name), replacing the check's; None keeps the check's."""
     loc: Loc = NOWHERE
 
     @property
@@ -168,6 +170,10 @@ class Check(Asking):
     evidence: EvidenceSpec = field(default_factory=EvidenceSpec)
     signatures: tuple[Signature, ...] = ()
     otherwise: str = ""
+    scope: tuple[tuple[str, str], ...] = ()
+    """(capture name, walk value name): matches whose capture disagrees with the known value are about another object."""
+    decide: str = "any"
+    """"any": the first signature in order that matched decides; "newest": the newest state on the timeline."""
     kind: Literal["check"] = "check"
 
 

@@ -177,13 +177,16 @@ def path_dicts(session: Session) -> list[dict[str, Any]]:
                 "value": move.value,
                 "proposed": move.proposed,
                 "overridden": move.overridden,
+                "contested": move.contested,
                 "link": move.is_link,
                 "auto": move.auto,
                 "known_from": _known_from(session, move),
                 "evidence": [
-                    {"file": c.file, "line": c.line, "text": c.text, "signature": c.signature, "time": c.time}
+                    {"file": c.file, "line": c.line, "text": c.text, "signature": c.signature, "time": c.time,
+                     "role": c.role}
                     for c in move.evidence
                 ],
+                "files": [{"file": f.file, "read": f.read, "why": f.why} for f in move.files],
                 "at": move.at,
             }
         )
@@ -352,6 +355,9 @@ def question_dict(session: Session) -> dict[str, Any]:
     }
 
 
+NOT_EVIDENCE = "not evidence"
+"""Words of the reason given for a prose document (a README) that no check reads; Markdown leaves those out."""
+
 CITED_LINES = 5
 """Evidence lines quoted per answer in Markdown; a ticket needs a few, the JSON keeps them all."""
 
@@ -377,13 +383,24 @@ def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
             line += f" (evidence suggested `{row['proposed']}`; the operator chose otherwise)"
         elif row["proposed"] is not None:
             line += " (as the evidence proposed)"
+        if row.get("contested"):
+            line += " **Contested:** the evidence points two ways; both sides are listed."
         out.append(line)
-        shown = row["evidence"][:CITED_LINES]
-        for cite in shown:
-            where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
-            out.append(f"   - `{where}`: {' '.join(_md_text(cite['text']).split())[:300]}")
-        if len(row["evidence"]) > len(shown):
-            out.append(f"   - and {len(row['evidence']) - len(shown)} more matching line(s) of the same evidence")
+        for role in ("decided", "other side", "not about this"):
+            cites = [c for c in row["evidence"] if c.get("role", "decided") == role]
+            shown = cites[:CITED_LINES]
+            if shown and role != "decided":
+                out.append(f"   - {'Other side' if role == 'other side' else 'Not about this'}:")
+            for cite in shown:
+                where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
+                when = f" ({_md_text(cite['time'])})" if cite.get("time") else ""
+                out.append(f"   - `{where}`{when}: {' '.join(_md_text(cite['text']).split())[:300]}")
+            if len(cites) > len(shown):
+                out.append(f"   - and {len(cites) - len(shown)} more matching line(s) of the same evidence")
+        skipped = [f for f in row.get("files", ()) if not f["read"] and NOT_EVIDENCE not in f["why"]]
+        if skipped:
+            out.append("   - Files not read for this step: " + "; ".join(
+                f"`{_md_text(f['file'])}` ({_md_text(f['why'])})" for f in skipped[:CITED_LINES]))
     return out
 
 

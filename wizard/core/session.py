@@ -44,6 +44,21 @@ class Citation:
     signature: str = ""
     time: str = ""
     component: str = ""
+    role: str = "decided"
+    """"decided" (the line behind the proposal), "other side" (it points to another answer) or "not about this"
+    (it is about another folder, server, site or DP than the walk follows)."""
+
+
+ROLES = ("decided", "other side", "not about this")
+
+
+@dataclass(frozen=True, slots=True)
+class FileNote:
+    """Whether a check read one of the given files, and why (or why it skipped it)."""
+
+    file: str
+    read: bool
+    why: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +77,10 @@ class Move:
     is_link: bool = False
     auto: bool = False
     """Answered by the wizard, not the operator: the value the question asks for was already known."""
+    contested: bool = False
+    """The evidence pointed two ways; `proposed` is what the check's rule picked, `evidence` holds both sides."""
+    files: tuple[FileNote, ...] = ()
+    """The given files the check read or skipped, with the reason."""
 
     @property
     def overridden(self) -> bool:
@@ -180,6 +199,8 @@ class Session:
         evidence: Sequence[Citation] = (),
         captures: Mapping[str, str] | None = None,
         auto: bool = False,
+        contested: bool = False,
+        files: Sequence[FileNote] = (),
     ) -> Session:
         """Take an answer at the current node and move on. Raises AnswerError with a message for the operator.
 
@@ -230,6 +251,8 @@ class Session:
             captured=tuple(sorted(captured.items())),
             at=stamp,
             auto=auto,
+            contested=contested,
+            files=tuple(files),
         )
         moved = replace(self, node_id=target, moves=self.moves + (move,), updated=stamp)
         return moved._settle(stamp)
@@ -454,6 +477,7 @@ def to_dict(session: Session) -> dict[str, Any]:
                         "signature": c.signature,
                         "time": c.time,
                         "component": c.component,
+                        "role": c.role,
                     }
                     for c in m.evidence
                 ],
@@ -461,6 +485,8 @@ def to_dict(session: Session) -> dict[str, Any]:
                 "at": m.at,
                 "link": m.is_link,
                 "auto": m.auto,
+                "contested": m.contested,
+                "files": [{"file": f.file, "read": f.read, "why": f.why} for f in m.files],
             }
             for m in session.moves
         ],
@@ -531,6 +557,7 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
                 signature=str(c.get("signature", "")),
                 time=str(c.get("time", "")),
                 component=str(c.get("component", "")),
+                role=str(c.get("role") or "decided") if c.get("role") in ROLES else "decided",
             )
             for c in raw.get("evidence") or []
             if isinstance(c, dict)
@@ -543,6 +570,12 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
                 evidence=evidence,
                 captures={str(k): str(v) for k, v in (raw.get("captured") or {}).items()},
                 auto=bool(raw.get("auto")),
+                contested=raw.get("contested") is True,
+                files=tuple(
+                    FileNote(str(f.get("file", "")), f.get("read") is True, str(f.get("why", "")))
+                    for f in raw.get("files") or []
+                    if isinstance(f, dict)
+                ),
             )
         except AnswerError as exc:
             warnings.append(f"step {index + 1} no longer applies ({exc}); the walk stops there")
@@ -658,3 +691,21 @@ def citations_from(hits: Iterable[Any]) -> tuple[Citation, ...]:
         )
         for h in hits
     )
+
+
+def proposal_citations(proposal: Any, limit: int) -> tuple[Citation, ...]:
+    """A proposal's lines as citations: those that decided, then the other side, then those about something else,
+    each role kept to `limit` lines."""
+    out: list[Citation] = []
+    for role, hits in (
+        ("decided", proposal.hits),
+        ("other side", getattr(proposal, "other_side", ())),
+        ("not about this", getattr(proposal, "not_about", ())),
+    ):
+        out += [replace(c, role=role) for c in citations_from(list(hits)[:limit])]
+    return tuple(out)
+
+
+def file_notes(proposal: Any) -> tuple[FileNote, ...]:
+    """The files a proposal read or skipped, as notes a move keeps."""
+    return tuple(FileNote(str(f.file), bool(f.read), str(f.why)) for f in getattr(proposal, "files", ()))

@@ -26,14 +26,16 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from wizard.core.model import Check, Signature
 from wizard.core.render import fill
+from wizard.core.session import Citation, FileNote, Session, file_notes, proposal_citations
 from wizard.core.wording import place_phrase
-from wizard.core.session import Citation, Session, citations_from
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
 from wizard.tui.widgets import PathInput
 
 MAX_CITATIONS = 20
 MAX_HITS_SHOWN = 200
+MAX_FILES_SHOWN = 4
+ROLE_MARKS = {"decided": "◆ decided", "other side": "⚖ other side", "not about this": "○ not about this"}
 PROGRESS_INTERVAL = 0.05
 CONTEXT_CHARS = 140
 
@@ -46,6 +48,8 @@ class EvidenceOutcome:
     proposed: str | None
     evidence: tuple[Citation, ...] = ()
     captures: dict[str, str] = field(default_factory=dict)
+    contested: bool = False
+    files: tuple[FileNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         self.check: Check | None = session.node if session is not None and isinstance(session.node, Check) else None
         self.report: Any = None
         self.scanned_names: list[str] = []
+        self.scanned_files: list[Any] = []
         self.proposal: Any = None
         self.mine: list[Any] = []
         self.scanned_paths: tuple[str, ...] = ()
@@ -363,8 +368,10 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         readable = False
         read = 0
         self.scanned_names = []
+        self.scanned_files = []
         for report in reports:
             self.scanned_names += list(getattr(report, "names", ()))
+            self.scanned_files += list(getattr(report, "files", ()))
             hits += list(report.hits)
             problems += [clean(p, one_line=True) for p in report.problems]
             readable = readable or bool(getattr(report, "inputs_readable", True))
@@ -397,10 +404,16 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             lines.append(plain(f"⚠ …and {len(problems) - 3} more problems"))
         self.query_one("#ev-summary", Static).update(Content("\n").join(lines))
 
-    def _fill_hits(self, hits: list[Any], *, show_tree: bool) -> None:
+    def _fill_hits(self, hits: list[Any], *, show_tree: bool, roles: dict[int, str] | None = None) -> None:
         catalog = self.app.catalog
         box = self.query_one("#ev-hits", OptionList)
-        box.set_options([Option(hit_content(catalog, h, show_tree=show_tree)) for h in hits[:MAX_HITS_SHOWN]])
+
+        def shown(hit: Any) -> Content:
+            role = (roles or {}).get(id(hit))
+            body = hit_content(catalog, hit, show_tree=show_tree)
+            return join((clean(role, one_line=True) + " · ", "bold"), body) if role else body
+
+        box.set_options([Option(shown(h)) for h in hits[:MAX_HITS_SHOWN]])
         box.display = bool(hits)
         box.border_title = f"Matches ({len(hits)})" if len(hits) <= MAX_HITS_SHOWN else f"First {MAX_HITS_SHOWN} of {len(hits)} matches"
         if hits:
@@ -416,9 +429,18 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         )
         book = self.app.book or self.book
         reading = read_check(session, book, by_hand=by_hand, pasted=bool(self.scanned_text)) if readable else None
-        mine = list(reading.hits) if reading is not None else []
+        proposal = reading.proposal if reading is not None else None
+        roles: dict[int, str] = {}
+        mine: list[Any] = []
+        if proposal is not None:
+            roles = {id(h): ROLE_MARKS["decided"] for h in proposal.hits}
+            roles.update((id(h), ROLE_MARKS["other side"]) for h in proposal.other_side)
+            for h in proposal.not_about:
+                why = proposal.why_not_about(h)
+                roles[id(h)] = ROLE_MARKS["not about this"] + (f" ({why})" if why else "")
+            mine = list(proposal.hits) + list(proposal.other_side) + list(proposal.not_about)
         self.mine = mine
-        self.proposal = reading.proposal if reading is not None else None
+        self.proposal = proposal
         proposed = self.proposal.choice if self.proposal is not None else None
         lines: list[Content] = []
         if mine:
@@ -430,6 +452,10 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             lines.append(plain("Nothing could be read; see the problems below.", "bold"))
         else:
             lines.append(plain(f"Nothing this step looks for was found ({size_text(read)} read).", "bold"))
+        if self.proposal is not None and self.proposal.contested:
+            lines.append(plain(
+                f"⚖ Contested: the evidence points two ways. The rule ({self.proposal.rule}) picked the answer "
+                "below; the other side is listed with it. Check both before you confirm.", "bold"))
         if proposed is not None:
             label = next((c.label for c in check.choices if c.id == proposed), proposed)
             lines.append(join(("◆ Proposed: ", "bold"), (label, "bold")))
@@ -441,13 +467,24 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             elif not mine:
                 lines.append(plain("  because: none of this step's signatures matched"))
         else:
-            globs = ", ".join(check.evidence.files) or "the evidence this step reads"
-            lines.append(plain(f"No proposal: the evidence holds none of {globs}. Choose the answer yourself."))
+            globs = f" (such as {', '.join(check.evidence.files)})" if check.evidence.files else ""
+            lines.append(plain(
+                f"No proposal: none of the given files holds what this step reads{globs}. Choose the answer yourself."))
+        if proposal is not None and (proposal.other_side or proposal.not_about):
+            lines.append(plain(
+                f"{len(proposal.hits)} line(s) decided, {len(proposal.other_side)} point elsewhere, "
+                f"{len(proposal.not_about)} are not about this (another folder, server, site or DP).", "dim"))
+        notes = reading.files if reading is not None else ()
+        for note in notes[:MAX_FILES_SHOWN]:
+            mark = "✓" if note.read else "·"
+            lines.append(plain(f"{mark} {clean(Path(note.file).name, one_line=True)}: {clean(note.why, one_line=True)}", "dim"))
+        if len(notes) > MAX_FILES_SHOWN:
+            lines.append(plain(f"…and {len(notes) - MAX_FILES_SHOWN} more files", "dim"))
         others = reading.others if reading is not None else len(hits)
         if others:
             lines.append(plain(f"({others} more match{'es' if others != 1 else ''} for other steps of this tree.)", "dim"))
         self._summary(lines, problems)
-        self._fill_hits(mine, show_tree=False)
+        self._fill_hits(mine, show_tree=False, roles=roles)
         options = []
         highlight = None
         for number, choice in enumerate(check.choices, 1):
@@ -510,18 +547,20 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             return
         proposal = self.proposal
         if proposal is not None:
-            captures = {name: clean(value, one_line=True) for name, value in (proposal.captures or {}).items()}
-            for hit in list(proposal.hits) + list(self.mine):
-                for name, value in (getattr(hit, "captures", None) or {}).items():
-                    captures.setdefault(name, clean(value, one_line=True))
+            captures = {name: clean(value, one_line=True) for name, value in proposal.captures.items()}
             outcome = EvidenceOutcome(
                 choice=choice,
                 proposed=proposal.choice,
                 evidence=tuple(
                     replace(c, file=clean(c.file, one_line=True), text=clean(c.text, one_line=True))
-                    for c in citations_from(self.mine[:MAX_CITATIONS])
+                    for c in proposal_citations(proposal, MAX_CITATIONS)
                 ),
                 captures=captures,
+                contested=proposal.contested,
+                files=tuple(
+                    replace(f, file=clean(f.file, one_line=True), why=clean(f.why, one_line=True))
+                    for f in file_notes(proposal)
+                ),
             )
         else:
             outcome = EvidenceOutcome(choice=choice, proposed=None)

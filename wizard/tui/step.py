@@ -16,7 +16,7 @@ from wizard.core.flow import Pending
 from wizard.core.model import Capture, Check, Question, choice_of
 from wizard.core.render import fill
 from wizard.core.wording import place_phrase
-from wizard.core.session import AnswerError, Session, validate_value
+from wizard.core.session import AnswerError, Session, file_notes, validate_value
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain, shorten
 from wizard.tui.widgets import Breadcrumb, CommandBlock
@@ -268,6 +268,14 @@ class StepScreen(WalkActions, Screen):
             proposal = reading.proposal
             label = next((c.label for c in node.choices if c.id == proposal.choice), proposal.choice)
             lines = [join(("◆ The evidence you gave proposes: ", "bold"), (label, "bold"))]
+            if proposal.contested:
+                lines.append(plain(
+                    f"  ⚖ Contested: the evidence points two ways; the rule ({proposal.rule}) picked this one. "
+                    "F3 shows both sides: check them before you confirm.", "bold"))
+            elif proposal.other_side or proposal.not_about:
+                lines.append(plain(
+                    f"  {len(proposal.other_side)} line(s) point elsewhere and {len(proposal.not_about)} are about "
+                    "something else; F3 lists them.", "dim"))
             means = next((sig.means for sig in node.signatures if sig.id == proposal.signature), "")
             if means:
                 lines.append(join("  because: ", fill(means, {**values, **proposal.captures})))
@@ -289,10 +297,15 @@ class StepScreen(WalkActions, Screen):
         if self.app.book_loading:
             return join(("⌕ Reading the evidence you gave… ", "bold"), "the proposal appears here when it is done.")
         if self.app.book is not None and not self.app.book.empty:
-            return join(
+            lines = [join(
                 ("⌕ The evidence you gave has nothing for this step. ", "bold"),
                 f"It reads {files}{where}. Answer from what you see, or press F3 to read more evidence.",
-            )
+            )]
+            book = self.app.book
+            for note in (reading.files if reading is not None else ())[:SHOWN_LINES]:
+                name = clean(book.short_name(note.file), one_line=True)
+                lines.append(plain(f"  · {name}: {clean(note.why, one_line=True)}", "dim"))
+            return Content("\n").join(lines)
         return join(
             ("⌕ The wizard can read this for you: ", "bold"),
             f"{files}{where}. Press F3 or choose the first entry below, "
@@ -479,6 +492,8 @@ class StepScreen(WalkActions, Screen):
         proposed: str | None = None,
         evidence: tuple = (),
         captures: dict[str, str] | None = None,
+        contested: bool = False,
+        files: tuple = (),
     ) -> None:
         """Answer with a choice; at a check the evidence read for the whole walk is recorded with it."""
         session = self.session
@@ -494,7 +509,17 @@ class StepScreen(WalkActions, Screen):
         reading = self.step.reading if self.step is not None and self.step.session is session else None
         if proposed is None and not evidence and reading is not None and reading.proposal is not None:
             proposed, evidence, captures = reading.proposal.choice or None, reading.citations, reading.captures
-        self._commit(session, choice_id, value=value, proposed=proposed, evidence=evidence, captures=captures)
+            contested, files = reading.contested, file_notes(reading.proposal)
+        self._commit(
+            session,
+            choice_id,
+            value=value,
+            proposed=proposed,
+            evidence=evidence,
+            captures=captures,
+            contested=contested,
+            files=files,
+        )
 
     def _commit(self, session: Session, choice_id: str | None, **kwargs) -> None:
         try:
@@ -525,6 +550,8 @@ class StepScreen(WalkActions, Screen):
                     proposed=outcome.proposed,
                     evidence=outcome.evidence,
                     captures=outcome.captures,
+                    contested=outcome.contested,
+                    files=outcome.files,
                 )
 
         self.app.push_screen(EvidenceScreen(session), answered)

@@ -11,10 +11,11 @@ files seen in a folder, a .zip or a listing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
-from wizard.core.evidence.hits import Hit, Probe, Proposal, ScanReport
-from wizard.core.evidence.matcher import wildcard_match
+from wizard.core.evidence.decide import decide, same_object
+from wizard.core.evidence.hits import EvidenceFile, FileRead, Hit, Probe, Proposal, ScanReport
 from wizard.core.evidence.scanner import scan, scan_text
 from wizard.core.evidence.text import clean
 from wizard.core.listvalues import join_list
@@ -31,62 +32,47 @@ def probes_for(trees: Iterable[Tree]) -> list[Probe]:
     return probes
 
 
-def propose(check: Check, hits: Sequence[Hit], tree: str | None = None, *, any_file: bool = False,
-            lists: Collection[str] = ()) -> Proposal:
-    """The choice the evidence points to: the first signature, in the check's own order, that any hit matched.
+def propose(
+    check: Check,
+    hits: Sequence[Hit],
+    tree: str | None = None,
+    *,
+    known: Mapping[str, str] | None = None,
+    any_file: bool = False,
+    files: Sequence[EvidenceFile] | None = None,
+    lists: Collection[str] = (),
+) -> Proposal:
+    """The choice the evidence points to, decided as `wizard.core.evidence.decide` explains.
 
-    Only this check's hits count (and only this tree's, when `tree` is given). A check that names its evidence
-    files (`evidence.files`) trusts only hits from files of those names, so a check about one server's event log
-    is not answered from another's; pasted text has no name and always counts. `any_file` lifts the name rule,
-    for an operator who points a check at a file by hand. Captures of the deciding hits are merged, the earliest
-    hit winning a name; a name in `lists` (a list capture of the tree) keeps every distinct value instead, in the
-    order met. With no match the check's `otherwise` choice is proposed.
+    Only this check's hits count (and only this tree's, when `tree` is given). `known` holds the walk's values so
+    far, which the check's `scope` compares captures with. `files` (a scan report's `files`) lets the proposal say
+    which given files the check read and why it skipped the others; without it, the files that matched are listed.
+    `any_file` reads every given file whatever it holds, for an operator who points a check at a file by hand.
+    A name in `lists` (a list capture of the tree) keeps every distinct value of the deciding lines, in the order
+    met. With nothing about this, the check's `otherwise` choice is proposed.
     """
-    globs = () if any_file else check.evidence.files
-    mine = [
-        h for h in hits
-        if h.node == check.id and (tree is None or h.tree == tree) and from_named_file(h, globs)
-    ]
-    for sig in check.signatures:
-        matched = [h for h in mine if h.signature == sig.id]
-        if matched:
-            captures: dict[str, str] = {}
-            for hit in matched:
-                for name, value in hit.captures.items():
-                    if name in lists and name in captures:
-                        captures[name] = join_list((captures[name], value))
-                    else:
-                        captures.setdefault(name, value)
-            return Proposal(choice=sig.proposes, signature=sig.id, hits=matched, captures=captures)
-    return Proposal(choice=check.otherwise, signature=None, hits=[], captures={})
+    mine = [h for h in hits if h.node == check.id and (tree is None or h.tree == tree)]
+    proposal = decide(check, mine, known=known, files=files, any_file=any_file)
+    found = {name: [h.captures[name] for h in proposal.hits if name in h.captures] for name in lists}
+    if not any(found.values()):
+        return proposal
+    captures = dict(proposal.captures)
+    captures.update({name: join_list(values) for name, values in found.items() if values})
+    return replace(proposal, captures=captures)
 
-
-def from_named_file(hit: Hit, globs: Sequence[str]) -> bool:
-    """Whether a hit comes from a file one of the globs names (pasted text and an empty glob list always do).
-
-    For a file signature the matching file's own name counts too, so `*.ins` accepts a backlog found in a folder.
-    """
-    if not globs or hit.file.startswith("<"):
-        return True
-    names = {_base_name(hit.file)}
-    if hit.line == 0:
-        names.add(_base_name(hit.text))
-    return any(wildcard_match(name, glob) for name in names for glob in globs)
-
-
-def _base_name(path: str) -> str:
-    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
 __all__ = [
+    "EvidenceFile",
+    "FileRead",
     "Hit",
     "Probe",
     "Proposal",
     "ScanReport",
     "clean",
-    "from_named_file",
     "probes_for",
     "propose",
+    "same_object",
     "scan",
     "scan_text",
 ]

@@ -226,6 +226,7 @@ class Matcher:
             captures=captures,
             severity=record.severity,
             computer=record.computer,
+            event_id=record.event_id,
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import os
 import posixpath
 import stat
@@ -19,7 +20,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from wizard.core.evidence.events import csv_layout, is_evt, read_event_csv, read_event_xml, read_evt, read_evtx
-from wizard.core.evidence.hits import Hit, Probe, ScanReport
+from wizard.core.evidence.hits import EvidenceFile, Hit, Probe, ScanReport
 from wizard.core.evidence.listing import FileEntry, Tally
 from wizard.core.evidence.logs import CMTRACE, LINES, LogScanner
 from wizard.core.evidence.matcher import Matcher, Record
@@ -43,6 +44,11 @@ _CONTENT_FREE = {
     ".svf", ".dll", ".exe", ".cab", ".msi", ".mof", ".udc", ".bin",
 }
 """Extensions that are evidence by their presence (inbox files, binaries); their content is not read."""
+
+MAX_COMPUTERS = 20
+"""Event computers remembered per file, enough to tell the servers of a bundle apart."""
+_DOCUMENT_START = re.compile(r"^#{1,6} \S")
+_CASE_FILE_START = re.compile(r"^case:\s*\d+\s*(#.*)?$")
 
 EVENT_XML = "event-xml"
 EVENT_CSV = "event-csv"
@@ -156,6 +162,27 @@ class _FileSink:
             )
 
 
+class _Facts:
+    """What one input turned out to hold, filled while it is read."""
+
+    __slots__ = ("kinds", "computers", "problem")
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, None] = {}
+        self.computers: dict[str, None] = {}
+        self.problem = ""
+
+    def record(self, record: Record) -> None:
+        if record.event_id is not None:
+            self.kinds["events"] = None
+            if record.computer and len(self.computers) < MAX_COMPUTERS:
+                self.computers[record.computer[:255]] = None
+        elif record.component == "DNS cache":
+            self.kinds["dns"] = None
+        else:
+            self.kinds["log" if record.time or record.component else "text"] = None
+
+
 class _Scan:
     def __init__(
         self,
@@ -176,9 +203,21 @@ class _Scan:
         self.names: list[str] = []
         self.unzip_left = MAX_UNZIPPED
         self.unzip_cut = False
+        self.facts: dict[str, _Facts] = {}
 
     def problem(self, text: str) -> None:
         self.problems.append(text)
+
+    def fact(self, name: str) -> _Facts:
+        found = self.facts.get(name)
+        if found is None:
+            found = self.facts[name] = _Facts()
+        return found
+
+    def unreadable(self, name: str, text: str) -> None:
+        """A problem that means this input holds nothing a check can read."""
+        self.fact(name).problem = text
+        self.problem(f"{name}: {text}")
 
     def report(self) -> ScanReport:
         if self.unzip_cut:
@@ -188,7 +227,12 @@ class _Scan:
             )
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
-        return ScanReport(self.hits, self.problems, self.readable, self.bytes_read, self.was_cancelled, self.names)
+        files = [
+            EvidenceFile(name, tuple(f.kinds), tuple(f.computers), f.problem) for name, f in self.facts.items()
+        ]
+        return ScanReport(
+            self.hits, self.problems, self.readable, self.bytes_read, self.was_cancelled, self.names, files
+        )
 
     def _met(self, tally: Tally, entry: FileEntry) -> None:
         """Counts a file for folder signatures and remembers its name for the checks it may answer."""
@@ -290,6 +334,7 @@ class _Scan:
             self.problem(f"{root}: the folder has no files")
             return
         self.readable += 1
+        self.fact(root).kinds["folder"] = None
         self._emit_tally(tally)
 
     def _file(self, name: str, path: str, info: os.stat_result) -> None:
@@ -332,7 +377,7 @@ class _Scan:
     ) -> None:
         head = self._read(fh, SNIFF_SIZE)
         if not head:
-            self.problem(f"{name}: empty file")
+            self.unreadable(name, "empty file")
             return
         if head.startswith(b"ElfFile\x00"):
             self._with_path(name, fh, head, path, self._evtx)
@@ -345,6 +390,7 @@ class _Scan:
             return
         if is_evt(head):
             self.readable += 1
+            self.fact(name).kinds["events"] = None
             sink = _FileSink(self, name)
             chunks = itertools.chain([head], self._raw_chunks(fh))
             self._match_records(read_evt(chunks, self._problem_for(name)), name, sink)
@@ -352,7 +398,7 @@ class _Scan:
             return
         codec, bom = detect_encoding(head)
         if codec == BINARY:
-            self.problem(f"{name}: binary data, not a log, event export or listing; skipped")
+            self.unreadable(name, "binary data, not a log, event export or listing; skipped")
             return
         transcoder = Transcoder(codec)
         chunks = self._text_chunks(fh, head[bom:], transcoder)
@@ -360,7 +406,7 @@ class _Scan:
         if not first.strip():
             rest = next(chunks, None)
             if rest is None:
-                self.problem(f"{name}: empty file" if not first else f"{name}: only blank lines")
+                self.unreadable(name, "empty file" if not first else "only blank lines")
                 return
             first += rest
         self.readable += 1
@@ -369,6 +415,13 @@ class _Scan:
         sink = _FileSink(self, name)
         kind = _sniff(sample, pasted)
         problem = self._problem_for(name)
+        facts = self.fact(name)
+        if kind == CMTRACE or (kind == LINES and "$$<" in sample):
+            facts.kinds["log"] = None
+        elif kind == LINES:
+            facts.kinds["document" if _looks_like_document(sample) else "text"] = None
+        elif kind in (EVENT_XML, EVENT_CSV):
+            facts.kinds["events"] = None
         if kind in (LINES, CMTRACE):
             pool = self._pool() if depth == 0 and not pasted else None
             LogScanner(self.matcher, kind, name, sink, pool, WORKERS).run(stream)
@@ -383,7 +436,12 @@ class _Scan:
         else:
             listing = Tally(root=name)
             lines = iter_lines(stream, sink.overlong, windows=True)
-            records = read_mixed(lines, lambda entry: listing.add(self.matcher, entry))
+
+            def listed(entry: FileEntry) -> None:
+                facts.kinds["listing"] = None
+                listing.add(self.matcher, entry)
+
+            records = read_mixed(lines, listed)
             self._match_records(records, name, sink)
             self._emit_tally(listing)
         sink.close()
@@ -403,9 +461,11 @@ class _Scan:
         (which share a line number) do not report the same match twice."""
         match = self.matcher.match
         line, seen = -1, set()
+        facts = self.fact(name)
         for count, record in enumerate(records, start=1):
             if count % 4096 == 0:
                 self._check_cancel()
+            facts.record(record)
             found = match(record, name, sink.excluded)
             if found:
                 if record.line != line:
@@ -461,6 +521,7 @@ class _Scan:
 
     def _evtx(self, name: str, source: object) -> None:
         self.readable += 1
+        self.fact(name).kinds["events"] = None
         sink = _FileSink(self, name)
         self._match_records(read_evtx(source, self._problem_for(name)), name, sink)
         sink.close()
@@ -481,6 +542,7 @@ class _Scan:
                 self.problem(f"{name}: the .zip has no files")
                 return
             self.readable += 1
+            self.fact(name).kinds["folder"] = None
             tally = Tally(root=name)
             for info in sorted(members, key=lambda i: _log_order(i.filename)):
                 self._check_cancel()
@@ -557,6 +619,15 @@ def walk_folders(root: str, onerror: Callable[[OSError], None]) -> Iterator[tupl
             (subfolders if is_folder else files).append(entry.name)
         yield folder, files
         stack.extend(os.path.join(folder, name) for name in sorted(subfolders, key=str.lower, reverse=True))
+def _looks_like_document(sample: str) -> bool:
+    """Prose about evidence, not evidence: a Markdown page (it opens with a heading), such as a case's README, or a
+    practice case file (its first field is `case:`)."""
+    for line in sample.splitlines()[:20]:
+        text = line.lstrip("\ufeff").rstrip()
+        if not text or text.startswith("# yaml-language-server"):
+            continue
+        return _DOCUMENT_START.match(text) is not None or _CASE_FILE_START.match(text) is not None
+    return False
 
 
 def _extension(filename: str) -> str:
