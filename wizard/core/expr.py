@@ -111,15 +111,28 @@ def names_in(text: str) -> set[str]:
     return _parse(text)[1]
 
 
+MAX_RESULT = 1e15
+"""Largest magnitude a computed value may reach; beyond it the inputs were surely wrong."""
+
+
 def evaluate(text: str, values: Mapping[str, float]) -> float:
-    """Evaluate with the given values. Raises ExprError on a missing name or arithmetic failure."""
-    body, _names = _parse(text)
+    """Evaluate with the given values. Raises ExprError, and only ExprError, on a missing or non-finite input, an
+    arithmetic failure, or a result that is not a finite number of sensible size."""
+    body, names = _parse(text)
+    for name in names:
+        if name in values and not math.isfinite(values[name]):
+            raise ExprError(f"{name} is not a finite number")
     try:
-        return _eval(body, values)
+        result = _eval(body, values)
     except ZeroDivisionError:
         raise ExprError("division by zero") from None
     except OverflowError:
         raise ExprError("number too large") from None
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise ExprError(f"cannot compute: {exc}") from None
+    if not math.isfinite(result) or abs(result) > MAX_RESULT:
+        raise ExprError("the result is not a finite number of sensible size")
+    return result
 
 
 def _eval(node: ast.expr, values: Mapping[str, float]) -> float:

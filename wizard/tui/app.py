@@ -189,16 +189,19 @@ class WizardApp(App[None]):
             return
         try:
             self.saved_to = save(self.session, self.data_dir)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a text the file cannot hold, a bad id
             self.notify(f"Could not save the walk: {exc}", title="Not saved", severity="error", markup=False)
 
     def resume(self, path: Path) -> None:
-        from wizard.core.session import SessionFileError, load
+        from wizard.core.session import SessionFileError, load, set_aside
 
         try:
             loaded = load(path, self.catalog)
         except SessionFileError as exc:
-            self.notify(str(exc), title="Cannot resume", severity="error", markup=False)
+            moved = set_aside(path) if path.suffix == ".json" and path.exists() else None
+            where = f" It was moved aside to {moved.name}." if moved else ""
+            self.notify(f"{exc}.{where}", title="Cannot resume", severity="error", markup=False)
+            self.go_home()
             return
         for warning in loaded.warnings:
             self.notify(warning, title="Resumed with a change", severity="warning", timeout=10, markup=False)

@@ -26,6 +26,8 @@ TOP_MATCHES = 6
 
 def describe_saved(info: SessionInfo, catalog) -> Content:
     """One line for a saved walk: which tree, where it stands, how many answers, when."""
+    if not info.readable:
+        return join(("✗ ", "bold"), ("Unreadable saved walk", "bold"), "\n    ", (info.problem, "italic"))
     tree = catalog.trees.get(info.tree)
     start = catalog.trees.get(info.start_tree)
     title = start.title if start else info.start_tree
@@ -116,7 +118,7 @@ class HomeScreen(Screen):
             if saved:
                 options.append(heading("Carry on where you stopped"))
                 for info in saved[:RECENT_SESSIONS]:
-                    options.append(Option(describe_saved(info, catalog), id=f"resume:{info.path}"))
+                    options.append(Option(describe_saved(info, catalog), id=f"resume:{info.path}", disabled=not info.readable))
                 if len(saved) > RECENT_SESSIONS:
                     options.append(Option(Content(f"  … all {len(saved)} saved walks (F2)"), id="action:resume"))
         options.append(heading("Start from evidence"))

@@ -105,7 +105,10 @@ class ResumeScreen(ModalScreen[Path | None]):
             yield Static(Content("Resume a saved walk").stylize("bold"), classes="dialog-title")
             if sessions:
                 yield OptionList(
-                    *[Option(describe_saved(info, catalog), id=str(info.path)) for info in sessions],
+                    *[
+                        Option(describe_saved(info, catalog), id=str(info.path), disabled=not info.readable)
+                        for info in sessions
+                    ],
                     id="saved",
                 )
             else:
