@@ -51,6 +51,8 @@ CODES: dict[str, tuple[str, str]] = {
     "WZ408": ("error", "compute expression uses a function or operator that is not allowed"),
     "WZ409": ("warning", "question or check without why"),
     "WZ410": ("warning", "signature option that does nothing with its matcher"),
+    "WZ430": ("error", "control character or escape sequence in tree text (after YAML escapes are read)"),
+    "WZ431": ("error", "bidirectional control or zero-width character in tree text"),
 }
 
 

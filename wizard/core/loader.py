@@ -43,7 +43,7 @@ from wizard.core.model import (
 from wizard.core.yamlsafe import Located, Locations, Locator, parse_bytes
 
 # Bump when the located form or the way yamlsafe produces it changes, so old cache files are ignored.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _CACHE_MAGIC = b"WZLOC"
 _CACHE_HEADER = struct.Struct("<5sHBBQ32s32s")
 

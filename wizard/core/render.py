@@ -10,6 +10,7 @@ from wizard.core.expr import ExprError, evaluate, format_number
 from wizard.core.placeholders import fill
 from wizard.core.model import Check, Link, Question, Runbook, Step, Tree
 from wizard.core.session import Session
+from wizard.core.textsafe import clean
 
 @dataclass(frozen=True)
 class ComputedValue:
@@ -196,7 +197,7 @@ def runbook_markdown(session: Session) -> str:
         out += ["## Notes", ""]
         out += [f"- {note}" for note in data["learn"]]
         out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return clean("\n".join(out).rstrip() + "\n", lines=True)
 
 
 def question_dict(session: Session) -> dict[str, Any]:
@@ -275,7 +276,7 @@ def question_markdown(session: Session) -> str:
     if data["choices"]:
         out.append("Choices (answer with `--answer " + data["node"] + "=CHOICE`):")
         out += [f"- `{c['id']}`: {c['label']}" for c in data["choices"]]
-    return "\n".join(out).rstrip() + "\n"
+    return clean("\n".join(out).rstrip() + "\n", lines=True)
 
 
 # ---------------------------------------------------------------------------------------------- whole trees
@@ -452,4 +453,4 @@ def _tree_markdown(tree: Tree) -> str:
             out += [item["why"], ""]
         if item["learn"]:
             out += [f"> {note}" for note in item["learn"]] + [""]
-    return "\n".join(out).rstrip() + "\n"
+    return clean("\n".join(out).rstrip() + "\n", lines=True)
