@@ -6,7 +6,6 @@ progress as an immutable `Session`; every change goes through `commit`, which sa
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Sequence
@@ -271,10 +270,12 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ files
 
-    def export_session(self, fmt: str, path: Path | None = None) -> Path:
-        """Write the walk as Markdown or JSON; return where it went. Raises OSError or ValueError."""
+    def export_session(self, fmt: str, path: Path | None = None, *, replace: bool = False) -> Path:
+        """Write the walk as Markdown or JSON; return where it went. An existing file is replaced only with
+        `replace` (wizard.core.files.FileExists otherwise). Raises OSError or ValueError."""
         from wizard.core import render
-        from wizard.core.session import write_atomic
+        from wizard.core.files import write_atomic
+        from wizard.core.textsafe import dumps_json
 
         session = self.session
         if session is None:
@@ -285,15 +286,15 @@ class WizardApp(App[None]):
             text = (
                 render.runbook_markdown(session)
                 if fmt == "md"
-                else json.dumps(render.runbook_dict(session), indent=2, ensure_ascii=False) + "\n"
+                else dumps_json(render.runbook_dict(session)) + "\n"
             )
         else:
             text = (
                 render.question_markdown(session)
                 if fmt == "md"
-                else json.dumps(render.question_dict(session), indent=2, ensure_ascii=False) + "\n"
+                else dumps_json(render.question_dict(session)) + "\n"
             )
-        write_atomic(path, text, private=False)
+        write_atomic(path, text, private=False, replace=replace)
         return path
 
     def default_export_path(self, fmt: str) -> Path:
@@ -304,8 +305,9 @@ class WizardApp(App[None]):
     def save_commands(self) -> Path:
         """Every command of the runbook in order, in a text file for terminals that cannot copy."""
         from wizard.core import render
+        from wizard.core.files import write_atomic
         from wizard.core.model import Runbook
-        from wizard.core.session import write_atomic
+        from wizard.core.textsafe import clean
 
         session = self.session
         if session is None or not isinstance(session.node, Runbook):
@@ -319,7 +321,7 @@ class WizardApp(App[None]):
             lines += [render.fill(c, values) for c in step.commands]
             lines.append("")
         path = self.exports_dir / f"{session.tree_id}-{session.id}-commands.txt"
-        write_atomic(path, "\n".join(lines).rstrip() + "\n", private=False)
+        write_atomic(path, clean("\n".join(lines).rstrip() + "\n", lines=True), private=False)
         return path
 
     def on_command_block_copied(self) -> None:

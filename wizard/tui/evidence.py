@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -513,10 +513,9 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             outcome = EvidenceOutcome(
                 choice=choice,
                 proposed=proposal.choice,
-                evidence=tuple(
-                    replace(c, file=clean(c.file, one_line=True), text=clean(c.text, one_line=True))
-                    for c in citations_from(self.mine[:MAX_CITATIONS])
-                ),
+                # Kept exactly as read (a file name that is not UTF-8 included); every screen and export cleans
+                # what it shows.
+                evidence=citations_from(self.mine[:MAX_CITATIONS]),
                 captures=captures,
             )
         else:

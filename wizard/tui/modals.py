@@ -205,8 +205,31 @@ class ExportScreen(ModalScreen[Path | None]):
         path = Path(raw).expanduser()
         if path.is_dir():
             path = path / self.app.default_export_path(self.fmt).name
+        path = path.resolve()
+        if path.exists():
+
+            def decided(yes: bool | None) -> None:
+                if yes:
+                    self._write(path, replace=True)
+                else:
+                    message.update(plain("Not saved: the file is still as it was. Choose another name."))
+                    self.query_one("#export-path", Input).focus()
+
+            self.app.push_screen(
+                ConfirmScreen(f"{path} already exists. Replace it with this export?", "Replace"), decided
+            )
+            return
+        self._write(path, replace=False)
+
+    def _write(self, path: Path, *, replace: bool) -> None:
+        from wizard.core.files import FileExists
+
+        message = self.query_one("#export-message", Static)
         try:
-            written = self.app.export_session(self.fmt, path.resolve())
+            written = self.app.export_session(self.fmt, path, replace=replace)
+        except FileExists:
+            message.update(plain(f"✗ Not saved: {path} appeared meanwhile; press Enter again to decide."))
+            return
         except (OSError, ValueError) as exc:
             message.update(plain(f"✗ Not saved: {exc}"))
             return
