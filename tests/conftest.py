@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,9 +32,14 @@ _LOOKS = (
     "TEXTUAL_DEVTOOLS_PORT",
     "WIZARD_TREES",
     "WIZARD_DATA_DIR",
+    "WIZARD_CACHE_DIR",
+    "WIZARD_NO_CACHE",
 )
 for _name in _LOOKS:
     os.environ.pop(_name, None)
+# The parsed-tree cache of the whole run (subprocesses included) goes to a folder of its own, never the user's.
+_CACHE = tempfile.mkdtemp(prefix="wizard-test-cache-")
+os.environ["WIZARD_CACHE_DIR"] = _CACHE
 if "textual.constants" in sys.modules:
     importlib.reload(sys.modules["textual.constants"])
 
@@ -45,3 +52,7 @@ def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "wizard-data"
     monkeypatch.setenv("WIZARD_DATA_DIR", str(folder))
     return folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)

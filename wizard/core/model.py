@@ -6,7 +6,10 @@ Every record keeps the location it was read from, so any later complaint can poi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal, Union
+
+if TYPE_CHECKING:
+    from wizard.core.yamlsafe import Locator
 
 NodeKind = Literal["question", "check", "runbook", "link"]
 
@@ -207,6 +210,8 @@ class Tree:
     path: str = ""
     content_hash: str = ""
     loc: Loc = NOWHERE
+    locator: Locator | None = field(default=None, compare=False, repr=False)
+    """Where every field of the file sits, for problems found after loading (set by the loader)."""
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
