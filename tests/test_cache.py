@@ -13,7 +13,7 @@ import wizard.core.cache as cache
 from wizard.core.loader import load_tree
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
-posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX owners and modes")
+posix_only = pytest.mark.posix_only
 
 
 @pytest.fixture

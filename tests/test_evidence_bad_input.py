@@ -59,6 +59,7 @@ def test_empty_file(tmp_path, good):
     assert len(report.hits) == 3 and report.inputs_readable == 1
 
 
+@pytest.mark.posix_only
 def test_permission_denied(tmp_path, good, monkeypatch):
     locked = tmp_path / "locked.log"
     locked.write_bytes((SAMPLES / "despool.log").read_bytes())
@@ -202,6 +203,7 @@ def test_malformed_event_xml_keeps_the_events_before_the_damage(tmp_path):
     one_problem(report, "events.xml", "malformed", "line")
 
 
+@pytest.mark.posix_only
 def test_not_a_regular_file(tmp_path, good):
     fifo = tmp_path / "pipe.log"
     os.mkfifo(fifo)

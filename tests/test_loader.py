@@ -180,6 +180,7 @@ def test_cache_keeps_a_bounded_number_of_files(tmp_path, monkeypatch):
     assert len(_cache_files(tmp_path)) == 3
 
 
+@pytest.mark.posix_only
 def test_special_files_are_read_only_up_to_the_limit(monkeypatch):
     import wizard.core.yamlsafe as yamlsafe
 

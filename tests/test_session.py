@@ -147,6 +147,7 @@ def _save_forever(directory: str, ready) -> None:
         save(session, directory)
 
 
+@pytest.mark.posix_only
 def test_killed_while_saving_leaves_a_readable_file(cat, tmp_path):
     ctx = multiprocessing.get_context("fork")
     ready = ctx.Event()
@@ -165,6 +166,7 @@ def test_killed_while_saving_leaves_a_readable_file(cat, tmp_path):
         ready.clear()
 
 
+@pytest.mark.posix_only
 def test_saved_sessions_are_private_and_exports_follow_the_umask(tmp_path):
     import stat
 

@@ -111,7 +111,7 @@ async def test_resuming_a_file_that_breaks_moves_it_aside(private_data_dir: Path
     assert not broken.exists() and list(sessions.glob("*.unreadable"))
 
 
-@pytest.mark.skipif(os.name != "posix", reason="file names that are not UTF-8 are a POSIX thing")
+@pytest.mark.posix_only  # Windows file names are UTF-16: every name is valid
 @pilot_test
 async def test_confirming_an_answer_cited_from_a_name_that_is_not_utf8(tmp_path: Path):
     folder = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/srv\xff"))

@@ -96,6 +96,7 @@ class WizardApp(App[None]):
         self.scan_memory: ScanMemory | None = None
         self.saved_to: Path | None = None
         self.why_folded = False
+        self.copied_with: str | None = None
         self.cursor_blink = True
 
     def on_mount(self) -> None:
@@ -324,7 +325,17 @@ class WizardApp(App[None]):
         write_atomic(path, clean("\n".join(lines).rstrip() + "\n", lines=True), private=False)
         return path
 
+    def copy_to_clipboard(self, text: str) -> None:
+        """The system's clipboard tool first (conhost ignores OSC 52), then the terminal's OSC 52 as well."""
+        from wizard.tui.clipboard import copy_native
+
+        self.copied_with = copy_native(text)
+        super().copy_to_clipboard(text)
+
     def on_command_block_copied(self) -> None:
+        if self.copied_with:
+            self.notify(f"On the clipboard (through {self.copied_with}).", title="Copied", markup=False)
+            return
         hint = " If your terminal does not pass it on, press s on the runbook to save every command to a file."
         self.notify("Sent to the clipboard." + hint, title="Copied", markup=False)
 
