@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList
 
-from tuikit import TUI, make_app, open_tree, option_texts, pilot_test, press_and_pause, scan_and_wait, screen_text
+from tuikit import TUI, make_app, open_tree, option_texts, pilot_test, press_and_pause, scan_and_wait
 from wizard.core.session import list_sessions
 from wizard.tui.evidence import EvidenceScreen
 from wizard.tui.home import HomeScreen

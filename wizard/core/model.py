@@ -6,7 +6,7 @@ Every record keeps the location it was read from, so any later complaint can poi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from wizard.core.yamlsafe import Locator
@@ -182,7 +182,7 @@ class Link:
     kind: Literal["link"] = "link"
 
 
-Node = Union[Question, Check, Runbook, Link]
+Node = Question | Check | Runbook | Link
 
 
 @dataclass(frozen=True, slots=True)

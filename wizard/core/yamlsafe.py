@@ -84,7 +84,7 @@ class StrictLoader(_LoaderBase):  # type: ignore[misc, valid-type]
                 return
             message = (exc.problem or exc.context or "invalid YAML").strip()
             if exc.context and exc.problem:
-                message = f"{message} ({exc.context.strip()})"
+                message = f"{message} ({_began(exc.context, exc.context_mark, (line, col))})"
             out.add("WZ101", line, col, "", f"YAML syntax error: {message}", _syntax_hint(message))
         except yaml.YAMLError as exc:
             out.fatal = True
@@ -92,6 +92,28 @@ class StrictLoader(_LoaderBase):  # type: ignore[misc, valid-type]
             out.add("WZ101", line, col, "", f"YAML syntax error: {exc}".strip())
         finally:
             self.dispose()
+
+
+_OPENED = ("flow sequence", "flow mapping", "block mapping", "block collection", "block sequence")
+
+
+def _began(context: str, mark: Any, noticed: tuple[int, int]) -> str:
+    """Where the broken construct began, beside where the parser noticed: "the flow sequence opened at 5:10".
+
+    An unclosed bracket or quote is noticed only lines later, at the end of the file or at the next key; the
+    place it began is the one to look at.
+    """
+    what = context.strip()
+    for prefix in ("while parsing ", "while scanning "):
+        what = what.removeprefix(prefix)
+    what = what.removeprefix("a ").removeprefix("an ")
+    if mark is None:
+        return f"in the {what}"
+    where = (mark.line + 1, mark.column + 1)
+    verb = "opened" if what in _OPENED else "started"
+    if where == noticed:
+        return f"in the {what} here"
+    return f"the {what} {verb} at {where[0]}:{where[1]}"
 
 
 def _syntax_hint(message: str) -> str:
