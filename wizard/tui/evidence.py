@@ -136,13 +136,13 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
     HELP_TITLE = "Read evidence"
     HELP = (
         "Give the wizard what the step asks for: type a path to a log, a copied folder or a .zip bundle "
-        "([b]Tab[/] or [b]Right[/] completes a name, [b]Ctrl+O[/] browses), or paste log lines, a [i]dir[/] "
-        "listing or event text into the big box. Then press [b]Ctrl+S[/]. To practise, [b]Ctrl+P[/] lists the "
+        "(**Tab** or **Right** completes a name, **Ctrl+O** browses), or paste log lines, a *dir* "
+        "listing or event text into the big box. Then press **Ctrl+S**. To practise, **Ctrl+P** lists the "
         "sample bundles that ship for this diagnosis.\n\n"
-        "The scan runs in the background with a progress bar; [b]Escape[/] stops it.\n\n"
+        "The scan runs in the background with a progress bar; **Escape** stops it.\n\n"
         "Each match shows its file and line, time and component, with the matching text in "
-        "[reverse]reverse[/]. At a step, the answer the evidence points to is marked [b]◆ proposed[/] and "
-        "already highlighted: press [b]Enter[/] to confirm it, or pick another answer (arrows, or its number) to "
+        "`reverse`. At a step, the answer the evidence points to is marked **◆ proposed** and "
+        "already highlighted: press **Enter** to confirm it, or pick another answer (arrows, or its number) to "
         "overrule it. When nothing was found, nothing is highlighted: choose the answer yourself. "
         "Either way the runbook records what the evidence said and what you chose."
     )

@@ -68,11 +68,11 @@ class HomeScreen(Screen):
     HELP_TITLE = "Home"
     HELP = (
         "Start here when a ticket comes in.\n\n"
-        "[b]Type what is wrong[/] in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
+        "**Type what is wrong** in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
         "from a log, an event ID or a status-message ID. The list below ranks the diagnoses as you type; "
-        "[b]Enter[/] opens the best match, [b]Down[/] moves into the list.\n\n"
-        "The list also holds the walks you did not finish ([b]F2[/] shows them all), a way to [b]scan evidence[/] "
-        "([b]F3[/]) when you have a log or a folder but no idea yet, and every diagnosis grouped by product.\n\n"
+        "**Enter** opens the best match, **Down** moves into the list.\n\n"
+        "The list also holds the walks you did not finish (**F2** shows them all), a way to **scan evidence** "
+        "(**F3**) when you have a log or a folder but no idea yet, and every diagnosis grouped by product.\n\n"
         "Every answer you give is saved at once, so you can quit at any time and resume later."
     )
 

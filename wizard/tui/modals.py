@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual import on
@@ -10,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.core.session import list_sessions
@@ -26,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
     ]
     HELP_TITLE = "Confirm"
-    HELP = "Press [b]y[/] to go ahead or [b]n[/] (or Escape) to leave things as they are."
+    HELP = "Press **y** to go ahead or **n** (or Escape) to leave things as they are."
 
     def __init__(self, question: str, verb: str) -> None:
         super().__init__()
@@ -51,6 +52,16 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+_MARKUP = re.compile(r"\[(b|i|reverse)\]([^\[]*)\[/\]")
+_MARKDOWN_FOR = {"b": "**{}**", "i": "*{}*", "reverse": "`{}`"}
+
+
+def as_markdown(text: str) -> str:
+    """A screen's HELP as Markdown, the form Textual's own help panel renders too. A text still written in
+    Textual's [b]...[/] markup is converted, so every screen's help reads right whichever form it uses."""
+    return _MARKUP.sub(lambda m: _MARKDOWN_FOR[m.group(1)].format(m.group(2)), text)
+
+
 class HelpScreen(ModalScreen[None]):
     """What the screen underneath is for, and every key that works there."""
 
@@ -66,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog help"):
             yield Static(Content(f"Help: {self.help_title}").stylize("bold"), classes="dialog-title")
             if self.text:
-                yield Static(Content.from_markup(self.text), classes="help-text")
+                yield Markdown(as_markdown(self.text), classes="help-text")
             if self.keys:
                 rows = [join((f"{key:>10}", "bold"), "  ", description) for key, description in self.keys]
                 yield Static(Content("Keys on this screen").stylize("bold underline"), classes="help-keys-title")
@@ -90,7 +101,7 @@ class ResumeScreen(ModalScreen[Path | None]):
     HELP_TITLE = "Resume a saved walk"
     HELP = (
         "Every answer is saved as you go, so a closed terminal or a crash loses nothing. "
-        "Pick a walk with the arrow keys and press [b]Enter[/] to carry on where it stopped. "
+        "Pick a walk with the arrow keys and press **Enter** to carry on where it stopped. "
         "If a tree changed since, the answers that still fit are replayed and you are told where it stopped."
     )
 
@@ -141,7 +152,7 @@ class ExportScreen(ModalScreen[Path | None]):
     HELP_TITLE = "Export"
     HELP = (
         "Pick Markdown (for a ticket or an e-mail) or JSON (for a script) with the arrow keys, check the file "
-        "name, then press [b]Enter[/] in the path box or the Save button. The file is written whole or not at all."
+        "name, then press **Enter** in the path box or the Save button. The file is written whole or not at all."
     )
 
     def __init__(self, fmt: str = "md") -> None:
@@ -252,7 +263,7 @@ class BrowseScreen(ModalScreen[Path | None]):
     ]
     HELP_TITLE = "Browse for evidence"
     HELP = (
-        "Arrow keys move, [b]Enter[/] opens a folder or picks a file. [b]u[/] picks the highlighted folder "
+        "Arrow keys move, **Enter** opens a folder or picks a file. **u** picks the highlighted folder "
         "(everything in it is scanned). Escape goes back without picking."
     )
 

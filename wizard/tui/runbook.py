@@ -45,14 +45,14 @@ class RunbookScreen(WalkActions, Screen):
     HELP_TITLE = "The runbook"
     HELP = (
         "The walk ends here: what is wrong, and the steps to fix it, in order.\n\n"
-        "Each step says [b]where it runs[/] (which server or console). Commands are in boxes: [b]Tab[/] to one "
-        "and press [b]c[/] to copy it through the terminal. Terminals differ, so [b]s[/] also saves every "
+        "Each step says **where it runs** (which server or console). Commands are in boxes: **Tab** to one "
+        "and press **c** to copy it through the terminal. Terminals differ, so **s** also saves every "
         "command to a text file and tells you where.\n\n"
-        "[b]⚠ CAUTION[/] marks what can hurt, [b]◷ WAIT[/] how long a step takes to show, [b]✔ VERIFY[/] how to "
+        "**⚠ CAUTION** marks what can hurt, **◷ WAIT** how long a step takes to show, **✔ VERIFY** how to "
         "see it worked. Values you typed or the evidence found are filled in; a computed wait shows its formula "
         "when a value it needs was never given.\n\n"
-        "[b]e[/] exports the whole walk (Markdown for a ticket, or JSON) and shows the file it wrote. "
-        "[b]F4[/] ([b]b[/]) goes back one answer, [b]F5[/] ([b]r[/]) starts over, [b]F2[/] ([b]m[/]) shows the tree map, "
+        "**e** exports the whole walk (Markdown for a ticket, or JSON) and shows the file it wrote. "
+        "**F4** (**b**) goes back one answer, **F5** (**r**) starts over, **F2** (**m**) shows the tree map, "
         "Escape goes home."
     )
 

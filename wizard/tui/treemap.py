@@ -30,10 +30,10 @@ class TreeMapScreen(Screen):
     HELP = (
         "The tree you are in, from its first question down, one line per step, indented by how far it is "
         "from the start.\n\n"
-        "[b]●[/] marks where you are, [b]✓[/] the steps you answered (with your answer), [b]·[/] the ones your "
+        "**●** marks where you are, **✓** the steps you answered (with your answer), **·** the ones your "
         "answers did not lead to. The letter in brackets is the kind of step.\n\n"
-        "Highlight an answered step and press [b]Enter[/] to go back to it: that answer and the ones after it "
-        "are forgotten, the ones before are kept. The list at the top, [b]Your path[/], does the same for steps "
+        "Highlight an answered step and press **Enter** to go back to it: that answer and the ones after it "
+        "are forgotten, the ones before are kept. The list at the top, **Your path**, does the same for steps "
         "in every tree you passed through."
     )
 
