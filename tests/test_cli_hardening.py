@@ -118,3 +118,23 @@ def test_show_redirected_to_a_cp1252_file_does_not_die(tmp_path):
     assert result.returncode == 0, result.stderr.decode("cp1252", "replace")
     written = (tmp_path / "f.md").read_bytes().decode("cp1252")
     assert written.startswith("# ") and "\\u2192" in written
+
+
+def test_every_operator_error_shares_one_base_mapped_to_an_exit_code(monkeypatch):
+    import wizard.cli as cli
+    from wizard.core.catalog import UnknownTree
+    from wizard.core.errors import WizardError
+    from wizard.core.expr import ExprError
+    from wizard.core.session import AnswerError, SessionFileError
+
+    assert all(issubclass(kind, WizardError) for kind in (UnknownTree, ExprError, AnswerError, SessionFileError))
+
+    class Refused(WizardError):
+        exit_code = 3
+
+    def refuse(*args):
+        raise Refused("the operator is told \x1b[2Jwhy")
+
+    monkeypatch.setattr(cli, "_cmd_list", refuse)
+    code, out, err = run("list")
+    assert code == 3 and err == "wizard: the operator is told why\n" and out == ""

@@ -13,10 +13,8 @@ from typing import IO, Any
 
 from wizard import __version__
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-EXIT_QUESTION = 3
+from wizard.core.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_QUESTION, EXIT_USAGE, WizardError
+
 EXIT_CRASH = 1
 
 
@@ -125,6 +123,9 @@ def main(
             "triage": _cmd_triage,
         }[args.command]
         return handler(args, out, err, stdin or sys.stdin)
+    except WizardError as exc:  # a refusal meant for the operator, whichever command met it
+        print(f"wizard: {exc}", file=err)
+        return exc.exit_code
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:

@@ -7,9 +7,11 @@ are allowed; nothing is ever passed to `eval`.
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 from collections.abc import Mapping
+
+from wizard.core.errors import WizardError
+from wizard.core.suggest import did_you_mean
 
 FUNCTIONS = {
     "min": min,
@@ -39,7 +41,7 @@ ALLOWED = "numbers, names, + - * / // %, parentheses, min max round ceil floor"
 MAX_LENGTH = 500
 
 
-class ExprError(ValueError):
+class ExprError(WizardError, ValueError):
     """An expression that cannot be parsed, uses something not allowed, or cannot be evaluated.
 
     `kind` says which: "syntax", "too-long", "not-allowed" or "evaluation"; `hint` says what to write instead.
@@ -91,8 +93,7 @@ def _validate(node: ast.AST) -> set[str]:
                 raise _refuse("only min, max, round, ceil and floor may be called")
             function = item.func.id
             if function not in FUNCTIONS:
-                close = difflib.get_close_matches(function, list(FUNCTIONS), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "allowed: min max round ceil floor"
+                hint = did_you_mean(function, FUNCTIONS) or "allowed: min max round ceil floor"
                 raise _refuse(f"function '{function}' is not allowed", hint)
             if item.keywords:
                 raise _refuse(f"{function}() takes no named arguments")

@@ -13,9 +13,9 @@ from wizard.core.diagnostics import Diagnostic
 from wizard.core.lint_codes import closest, severity_of
 from wizard.core.model import Check, Link, Loc, Node, Question, Runbook, Tree
 from wizard.core.placeholders import TOKEN as PLACEHOLDER_TOKEN
+from wizard.core.suggest import closest_match
 from wizard.core.yamlsafe import Locator
 
-_HINT_CANDIDATES_LIMIT = 2000
 
 
 class _Reporter:
@@ -39,12 +39,8 @@ class _Reporter:
         self.problems.append(Diagnostic(code, severity_of(code), self.file, line, col, path, message, hint))
 
 
-def _hint(word: str, candidates: Collection[str]) -> str:
-    """closest(), with the candidates first narrowed by length so a huge tree stays fast."""
-    if len(candidates) > _HINT_CANDIDATES_LIMIT:
-        size = len(word)
-        candidates = [c for c in candidates if abs(len(c) - size) <= 2][:_HINT_CANDIDATES_LIMIT]
-    return closest(word, candidates)
+_hint = closest
+"""The 'did you mean' hint; the helper narrows a huge candidate list by length itself."""
 
 
 def lint_tree(tree: Tree, locator: Locator | None = None, *, broken: Collection[str] = ()) -> list[Diagnostic]:
@@ -157,8 +153,6 @@ def _with_typos_repaired(tree: Tree, graph: dict[str, list[str]]) -> dict[str, l
     Reachability is judged on this, so one misspelt `next` is reported once (WZ301) instead of also as a
     cascade of unreachable nodes behind it.
     """
-    import difflib
-
     nodes = tree.nodes
     repaired = graph
     for node_id, node in nodes.items():
@@ -167,12 +161,11 @@ def _with_typos_repaired(tree: Tree, graph: dict[str, list[str]]) -> dict[str, l
         targets = [c.next for c in node.choices] + ([node.capture.next] if node.capture and node.capture.next else [])
         for target in targets:
             if target and target not in nodes:
-                candidates = [n for n in nodes if abs(len(n) - len(target)) <= 2][:_HINT_CANDIDATES_LIMIT]
-                found = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
+                found = closest_match(target, nodes)
                 if found:
                     if repaired is graph:
                         repaired = {k: list(v) for k, v in graph.items()}
-                    repaired[node_id].append(found[0])
+                    repaired[node_id].append(found)
     return repaired
 
 

@@ -6,8 +6,7 @@ WZ1xx: reading the file as YAML. WZ2xx: the shape of the tree. WZ3xx: the graph.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Collection
+from wizard.core.suggest import did_you_mean
 
 CODES: dict[str, tuple[str, str]] = {
     "WZ100": ("error", "the file cannot be read"),
@@ -60,7 +59,5 @@ def severity_of(code: str) -> str:
     return CODES[code][0]
 
 
-def closest(word: str, candidates: Collection[str]) -> str:
-    """A 'did you mean' hint naming the candidate closest to ``word``, or empty when none is close."""
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{found[0]}'?" if found else ""
+closest = did_you_mean
+"""A 'did you mean' hint for a linter message (wizard.core.suggest, the one helper for it)."""

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 APP_NAME = "wizard"
@@ -52,7 +53,7 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir(APP_NAME, appauthor=APP_AUTHOR))
 
 
-def extra_tree_dirs(cli_dirs: list[str] | tuple[str, ...] = ()) -> list[Path]:
+def extra_tree_dirs(cli_dirs: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
     """The site's tree folders: `WIZARD_TREES` (os.pathsep between folders) first, then `--trees`."""
     env = os.environ.get(TREES_ENV, "")
     dirs = [Path(d) for d in env.split(os.pathsep) if d.strip()]
