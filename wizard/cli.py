@@ -100,8 +100,8 @@ def main(
 ) -> int:
     if stdout is None or stderr is None:
         _keep_going_on_narrow_encodings()
-    out = CleanWriter(stdout or sys.stdout)
-    err = CleanWriter(stderr or sys.stderr)
+    out: IO[str] = CleanWriter(stdout or sys.stdout)  # type: ignore[assignment]  # write() and flush() suffice
+    err: IO[str] = CleanWriter(stderr or sys.stderr)  # type: ignore[assignment]
     try:
         args = _parser().parse_args(list(argv) if argv is not None else None)
     except SystemExit as exc:
@@ -238,6 +238,7 @@ def _cmd_lint(args, out, err, stdin) -> int:
     from pathlib import Path
 
     from wizard.core.catalog import extra_tree_dirs, shipped_tree_dir, tree_files
+    from wizard.core.diagnostics import Diagnostic
     from wizard.core.loader import check_links, load_tree
 
     if args.paths:
@@ -259,7 +260,7 @@ def _cmd_lint(args, out, err, stdin) -> int:
         from wizard.core.catalog import load_catalog
 
         known |= set(load_catalog(args.trees).trees)
-    problems = []
+    problems: list[Diagnostic] = []
     for result in results:
         problems += result.problems
         if result.tree is not None:

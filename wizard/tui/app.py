@@ -154,6 +154,9 @@ class WizardApp(App[None]):
     def begin(self, tree_id: str, node_id: str | None = None, values: dict[str, str] | None = None) -> None:
         from wizard.core.session import AnswerError, Session
 
+        if isinstance(self.catalog, NoTrees):
+            self.notify("The trees are still being read; try again in a moment.", markup=False)
+            return
         try:
             session = Session.start(self.catalog, tree_id, node_id, values=values)
         except (AnswerError, LookupError) as exc:
@@ -195,6 +198,9 @@ class WizardApp(App[None]):
     def resume(self, path: Path) -> None:
         from wizard.core.session import SessionFileError, load, set_aside
 
+        if isinstance(self.catalog, NoTrees):
+            self.notify("The trees are still being read; try again in a moment.", markup=False)
+            return
         try:
             loaded = load(path, self.catalog)
         except SessionFileError as exc:

@@ -7,6 +7,7 @@ lists which diagnoses the evidence points to.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections import Counter
@@ -30,6 +31,7 @@ from wizard.core.session import Citation, Session, citations_from
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
 from wizard.tui.widgets import PathInput
+from wizard.tui.typed import OnWizardApp
 
 MAX_CITATIONS = 20
 MAX_HITS_SHOWN = 200
@@ -123,7 +125,7 @@ def hit_content(catalog, hit: Any, *, show_tree: bool = False) -> Content:
     return join((" · ".join(meta), "bold"), "\n  ", body)
 
 
-class EvidenceScreen(Screen["EvidenceOutcome | None"]):
+class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ignore[misc]  # see wizard.tui.typed
     """With a session at a check: propose its answer. Without: show which trees the evidence points to."""
 
     BINDINGS = [
@@ -437,8 +439,8 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             elif not mine:
                 lines.append(plain("  because: none of this step's signatures matched"))
         else:
-            globs = ", ".join(check.evidence.files) or "the evidence this step reads"
-            lines.append(plain(f"No proposal: the evidence holds none of {globs}. Choose the answer yourself."))
+            named = ", ".join(check.evidence.files) or "the evidence this step reads"
+            lines.append(plain(f"No proposal: the evidence holds none of {named}. Choose the answer yourself."))
         others = len(hits) - len(mine)
         if others:
             lines.append(plain(f"({others} more match{'es' if others != 1 else ''} for other steps of this tree.)", "dim"))
@@ -554,7 +556,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
                     PaletteCommand(
                         f"Practice case {case.parent.name}/{case.name}",
                         case_summary(case),
-                        lambda case=case: self._use_path(case),
+                        functools.partial(self._use_path, case),
                     )
                 )
         return commands

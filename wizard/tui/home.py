@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain, shorten
+from wizard.tui.typed import OnWizardApp
 
 if TYPE_CHECKING:
     from wizard.core.session import SessionInfo
@@ -56,7 +57,7 @@ def heading(text: str) -> Option:
     return Option(Content(text).stylize("bold underline"), disabled=True)
 
 
-class HomeScreen(Screen):
+class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.typed
     """Triage box above one keyboard list of everything that can be started from here."""
 
     BINDINGS = [

@@ -17,9 +17,10 @@ from textual.widgets.option_list import Option
 from wizard.core.session import list_sessions
 from wizard.tui.home import describe_saved
 from wizard.tui.safe import join, plain
+from wizard.tui.typed import OnWizardApp
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(OnWizardApp, ModalScreen[bool]):  # type: ignore[misc]  # see wizard.tui.typed
     """Yes or no, with the question in words."""
 
     BINDINGS = [
@@ -62,7 +63,7 @@ def as_markdown(text: str) -> str:
     return _MARKUP.sub(lambda m: _MARKDOWN_FOR[m.group(1)].format(m.group(2)), text)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(OnWizardApp, ModalScreen[None]):  # type: ignore[misc]  # see wizard.tui.typed
     """What the screen underneath is for, and every key that works there."""
 
     BINDINGS = [Binding("escape,f1,q", "close", "Close help", id="help-close")]
@@ -94,7 +95,7 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ResumeScreen(ModalScreen[Path | None]):
+class ResumeScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]  # see wizard.tui.typed
     """Every saved walk, newest first."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="resume-close")]
@@ -142,7 +143,7 @@ class ResumeScreen(ModalScreen[Path | None]):
 FORMATS = (("md", "Markdown (.md), for a ticket or an e-mail"), ("json", "JSON (.json), for a script"))
 
 
-class ExportScreen(ModalScreen[Path | None]):
+class ExportScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]  # see wizard.tui.typed
     """Write the walk to a Markdown or JSON file; the full path is shown before and after."""
 
     BINDINGS = [
@@ -254,7 +255,7 @@ class ExportScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class BrowseScreen(ModalScreen[Path | None]):
+class BrowseScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]  # see wizard.tui.typed
     """Pick a file or a folder from a directory tree."""
 
     BINDINGS = [
@@ -286,7 +287,9 @@ class BrowseScreen(ModalScreen[Path | None]):
         self.dismiss(Path(event.path))
 
     def action_use_folder(self) -> None:
-        node = self.query_one("#browse-tree").cursor_node
+        from wizard.tui.widgets import SafeDirectoryTree
+
+        node = self.query_one("#browse-tree", SafeDirectoryTree).cursor_node
         if node is None or node.data is None:
             self.dismiss(self.start)
             return

@@ -21,6 +21,7 @@ from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
 from wizard.tui.step import WalkActions, breadcrumb_parts, evidence_note, open_export, walk_commands
 from wizard.tui.widgets import Breadcrumb, CommandBlock
+from wizard.tui.typed import OnWizardApp
 
 
 def label_line(mark: str, word: str, text: str) -> Content:
@@ -28,7 +29,7 @@ def label_line(mark: str, word: str, text: str) -> Content:
     return join((f"{mark} {word}: ", "bold"), text)
 
 
-class RunbookScreen(WalkActions, Screen):
+class RunbookScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see wizard.tui.typed
     """Shows `app.session` at a runbook."""
 
     BINDINGS = [
