@@ -7,15 +7,17 @@ built is left out (its node id is remembered in `broken`, so the linter does not
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
-from wizard.core.diagnostics import Diagnostic
+from wizard.core.diagnostics import Diagnostic, Severity
 from wizard.core.lint_codes import closest, severity_of
 from wizard.core.model import (
     Capture,
+    CaptureType,
     Check,
     Choice,
     Compute,
+    EvidenceKind,
     EvidenceSpec,
     Link,
     Loc,
@@ -62,11 +64,11 @@ COMPUTE_REQUIRED = ("name", "expr", "label")
 NEXT_FIELDS = ("tree", "why")
 NEXT_REQUIRED = ("tree", "why")
 NODE_KINDS = ("question", "check", "runbook", "link")
-_REQUIRED_SETS = {fields: frozenset(fields) for fields in (
+_REQUIRED_SETS: dict[tuple[str, ...], frozenset[str]] = {fields: frozenset(fields) for fields in (
     (), TOP_REQUIRED, QUESTION_REQUIRED, RUNBOOK_REQUIRED, LINK_REQUIRED, CHOICE_REQUIRED, CAPTURE_REQUIRED,
     SIGNATURE_REQUIRED, STEP_REQUIRED, COMPUTE_REQUIRED, NEXT_REQUIRED)}
 ANY_NODE_FIELDS = tuple(dict.fromkeys(CHECK_FIELDS + RUNBOOK_FIELDS + LINK_FIELDS))
-_ALLOWED_SETS = {fields: frozenset(fields) for fields in (
+_ALLOWED_SETS: dict[tuple[str, ...], frozenset[str]] = {fields: frozenset(fields) for fields in (
     TOP_FIELDS, TRIAGE_FIELDS, QUESTION_FIELDS, CHECK_FIELDS, RUNBOOK_FIELDS, LINK_FIELDS, CHOICE_FIELDS,
     CAPTURE_FIELDS, EVIDENCE_FIELDS, SIGNATURE_FIELDS, STEP_FIELDS, COMPUTE_FIELDS, NEXT_FIELDS,
     ANY_NODE_FIELDS)}
@@ -109,7 +111,7 @@ class Builder:
 
     # -- reporting --------------------------------------------------------------------------------------
     def report(self, code: str, path: str, message: str, hint: str = "", *, at_key: bool = False,
-               severity: str | None = None) -> None:
+               severity: Severity | None = None) -> None:
         where = self.locator.key(path) if at_key else self.locator.value(path)
         line, col = where or (1, 1)
         self.problems.append(Diagnostic(code, severity or severity_of(code), self.file, line, col, path,
@@ -141,7 +143,7 @@ class Builder:
         self.report("WZ204" if shape else "WZ203", path, f"expected {expected}, found {describe_value(value)}",
                     hint)
 
-    def fields(self, mapping: dict, path: str, allowed: tuple[str, ...], required: tuple[str, ...],
+    def fields(self, mapping: dict[str, Any], path: str, allowed: tuple[str, ...], required: tuple[str, ...],
                what: str) -> None:
         keys = mapping.keys()
         if keys <= _ALLOWED_SETS[allowed] and _REQUIRED_SETS[required] <= keys:
@@ -155,7 +157,7 @@ class Builder:
                 self.report("WZ202", _join(path, name), f"{what} needs '{name}'", "", at_key=True)
 
     # -- typed getters ----------------------------------------------------------------------------------
-    def text(self, mapping: dict, path: str, name: str) -> str:
+    def text(self, mapping: dict[str, Any], path: str, name: str) -> str:
         value = mapping.get(name)
         if value.__class__ is str:
             return value
@@ -164,7 +166,7 @@ class Builder:
         self.wrong(_join(path, name), value, "text")
         return ""
 
-    def integer(self, mapping: dict, path: str, name: str) -> int | None:
+    def integer(self, mapping: dict[str, Any], path: str, name: str) -> int | None:
         value = mapping.get(name, _MISSING)
         if value is _MISSING:
             return None
@@ -173,7 +175,7 @@ class Builder:
         self.wrong(_join(path, name), value, "a whole number")
         return None
 
-    def boolean(self, mapping: dict, path: str, name: str) -> bool:
+    def boolean(self, mapping: dict[str, Any], path: str, name: str) -> bool:
         value = mapping.get(name, _MISSING)
         if value is _MISSING:
             return False
@@ -182,7 +184,7 @@ class Builder:
         self.wrong(_join(path, name), value, "true or false")
         return False
 
-    def texts(self, mapping: dict, path: str, name: str) -> tuple[str, ...]:
+    def texts(self, mapping: dict[str, Any], path: str, name: str) -> tuple[str, ...]:
         items = self.sequence(mapping, path, name)
         out = []
         base = _join(path, name)
@@ -193,7 +195,7 @@ class Builder:
                 self.wrong(f"{base}[{index}]", item, "text")
         return tuple(out)
 
-    def integers(self, mapping: dict, path: str, name: str) -> tuple[int, ...]:
+    def integers(self, mapping: dict[str, Any], path: str, name: str) -> tuple[int, ...]:
         items = self.sequence(mapping, path, name)
         out = []
         base = _join(path, name)
@@ -204,7 +206,7 @@ class Builder:
                 self.wrong(f"{base}[{index}]", item, "a whole number")
         return tuple(out)
 
-    def sequence(self, mapping: dict, path: str, name: str) -> list:
+    def sequence(self, mapping: dict[str, Any], path: str, name: str) -> list[Any]:
         value = mapping.get(name, _MISSING)
         if value is _MISSING:
             return []
@@ -213,7 +215,7 @@ class Builder:
         self.wrong(_join(path, name), value, "a list", container_expected=True)
         return []
 
-    def submapping(self, mapping: dict, path: str, name: str) -> dict | None:
+    def submapping(self, mapping: dict[str, Any], path: str, name: str) -> dict[str, Any] | None:
         value = mapping.get(name, _MISSING)
         if value is _MISSING:
             return None
@@ -222,7 +224,7 @@ class Builder:
         self.wrong(_join(path, name), value, "a mapping", container_expected=True)
         return None
 
-    def records(self, mapping: dict, path: str, name: str, what: str) -> list[tuple[str, dict]]:
+    def records(self, mapping: dict[str, Any], path: str, name: str, what: str) -> list[tuple[str, dict[str, Any]]]:
         """The mapping items of a list field, with their paths; other items are reported."""
         base = _join(path, name)
         out = []
@@ -280,7 +282,7 @@ class Builder:
             locator=self.locator,
         )
 
-    def triage(self, data: dict) -> Triage:
+    def triage(self, data: dict[str, Any]) -> Triage:
         path = "triage"
         self.fields(data, path, TRIAGE_FIELDS, (), "triage")
         return Triage(
@@ -345,7 +347,7 @@ class Builder:
         capture_data = self.submapping(data, path, "capture")
         capture = self.capture(f"{path}.capture", capture_data) if capture_data is not None else None
         choices = tuple(self.choice(p, d) for p, d in self.records(data, path, "choices", "a choice"))
-        common = dict(
+        common: dict[str, Any] = dict(
             id=node_id,
             prompt=self.text(data, path, "prompt"),
             how=self.text(data, path, "how"),
@@ -366,7 +368,7 @@ class Builder:
         return Check(evidence=evidence, signatures=signatures, otherwise=self.text(data, path, "otherwise"),
                      **common)
 
-    def choice(self, path: str, data: dict) -> Choice:
+    def choice(self, path: str, data: dict[str, Any]) -> Choice:
         get = data.get
         choice_id, label, target, note = get("id"), get("label"), get("next"), get("note", "")
         if (choice_id.__class__ is str and label.__class__ is str and target.__class__ is str
@@ -379,7 +381,7 @@ class Builder:
         return Choice(id=choice_id, label=self.text(data, path, "label"), next=self.text(data, path, "next"),
                       note=self.text(data, path, "note"), sets=self.assignments(data, path), loc=self.loc(path))
 
-    def assignments(self, data: dict, path: str) -> tuple[tuple[str, str], ...]:
+    def assignments(self, data: dict[str, Any], path: str) -> tuple[tuple[str, str], ...]:
         """A choice's `set`: value names to plain numbers or text."""
         mapping = self.submapping(data, path, "set")
         if mapping is None:
@@ -395,7 +397,7 @@ class Builder:
             out.append((str(name), str(value)))
         return tuple(out)
 
-    def capture(self, path: str, data: dict) -> Capture:
+    def capture(self, path: str, data: dict[str, Any]) -> Capture:
         self.fields(data, path, CAPTURE_FIELDS, CAPTURE_REQUIRED, "a capture")
         name = self.text(data, path, "name")
         self.check_pattern(path, name, _is_name(name), "capture name", NAME_PATTERN, "name")
@@ -405,19 +407,19 @@ class Builder:
                         closest(kind, CAPTURE_TYPES) or f"one of: {', '.join(CAPTURE_TYPES)}")
             kind = "text"
         return Capture(name=name, label=self.text(data, path, "label"), pattern=self.text(data, path, "pattern"),
-                       type=kind, example=self.text(data, path, "example"), next=self.text(data, path, "next"),
+                       type=cast(CaptureType, kind), example=self.text(data, path, "example"), next=self.text(data, path, "next"),
                        loc=self.loc(path))
 
-    def evidence(self, path: str, data: dict) -> EvidenceSpec:
+    def evidence(self, path: str, data: dict[str, Any]) -> EvidenceSpec:
         self.fields(data, path, EVIDENCE_FIELDS, (), "evidence")
         kind = self.text(data, path, "kind") or "text"
         if kind not in EVIDENCE_KINDS:
             self.report("WZ206", f"{path}.kind", f"unknown evidence kind '{kind}'",
                         closest(kind, EVIDENCE_KINDS) or f"one of: {', '.join(EVIDENCE_KINDS)}")
             kind = "text"
-        return EvidenceSpec(kind=kind, files=self.texts(data, path, "files"), where=self.text(data, path, "where"))
+        return EvidenceSpec(kind=cast(EvidenceKind, kind), files=self.texts(data, path, "files"), where=self.text(data, path, "where"))
 
-    def signature(self, path: str, data: dict) -> Signature:
+    def signature(self, path: str, data: dict[str, Any]) -> Signature:
         self.fields(data, path, SIGNATURE_FIELDS, SIGNATURE_REQUIRED, "a signature")
         signature_id = self.text(data, path, "id")
         self.check_pattern(path, signature_id, _is_choice_id(signature_id), "signature id", CHOICE_ID_PATTERN,
@@ -439,14 +441,14 @@ class Builder:
             loc=self.loc(path),
         )
 
-    def step(self, path: str, data: dict) -> Step:
+    def step(self, path: str, data: dict[str, Any]) -> Step:
         self.fields(data, path, STEP_FIELDS, STEP_REQUIRED, "a step")
         return Step(do=self.text(data, path, "do"), runs_on=self.text(data, path, "runs_on"),
                     verify=self.text(data, path, "verify"), commands=self.texts(data, path, "commands"),
                     console=self.text(data, path, "console"), wait=self.text(data, path, "wait"),
                     caution=self.text(data, path, "caution"), loc=self.loc(path))
 
-    def compute(self, path: str, data: dict) -> Compute:
+    def compute(self, path: str, data: dict[str, Any]) -> Compute:
         self.fields(data, path, COMPUTE_FIELDS, COMPUTE_REQUIRED, "a compute")
         name = self.text(data, path, "name")
         self.check_pattern(path, name, _is_name(name), "compute name", NAME_PATTERN, "name")
@@ -458,7 +460,7 @@ class Builder:
         return Compute(name=name, expr=expr_text, label=self.text(data, path, "label"),
                        unit=self.text(data, path, "unit"), loc=self.loc(path))
 
-    def next_tree(self, path: str, data: dict) -> NextTree:
+    def next_tree(self, path: str, data: dict[str, Any]) -> NextTree:
         self.fields(data, path, NEXT_FIELDS, NEXT_REQUIRED, "a next tree")
         target = self.text(data, path, "tree")
         self.check_pattern(path, target, _is_id(target), "tree id", ID_PATTERN, "tree")

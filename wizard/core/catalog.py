@@ -89,7 +89,7 @@ class UnknownTree(WizardError, LookupError):
 
 
 def load_catalog(
-    extra_dirs: Sequence[str | os.PathLike] = (),
+    extra_dirs: Sequence[str | os.PathLike[str]] = (),
     *,
     include_shipped: bool = True,
     use_env: bool = True,

@@ -372,7 +372,7 @@ def _check_regex(pattern: str, path: str, fallback: Loc, report: _Reporter) -> N
         report.add(code, path, fallback, message, hint)
 
 
-def declared_names(tree: Tree, verdicts: dict[str, tuple] | None = None) -> set[str]:
+def declared_names(tree: Tree, verdicts: dict[str, tuple[str, str, str, tuple[str, ...]]] | None = None) -> set[str]:
     """Names a placeholder may use: capture names, choice `set` names, regex named groups, count_as names and compute names."""
     verdicts = {} if verdicts is None else verdicts
     names: set[str] = set()

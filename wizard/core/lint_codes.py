@@ -6,9 +6,10 @@ WZ1xx: reading the file as YAML. WZ2xx: the shape of the tree. WZ3xx: the graph.
 
 from __future__ import annotations
 
+from wizard.core.diagnostics import Severity
 from wizard.core.suggest import did_you_mean
 
-CODES: dict[str, tuple[str, str]] = {
+CODES: dict[str, tuple[Severity, str]] = {
     "WZ100": ("error", "the file cannot be read"),
     "WZ101": ("error", "YAML syntax error"),
     "WZ102": ("error", "tab used for indentation"),
@@ -55,7 +56,7 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
-def severity_of(code: str) -> str:
+def severity_of(code: str) -> Severity:
     return CODES[code][0]
 
 

@@ -13,10 +13,11 @@ import os
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
 from wizard.core import cache, yamlsafe
 from wizard.core.builder import Builder
-from wizard.core.diagnostics import Diagnostic
+from wizard.core.diagnostics import Diagnostic, Severity
 from wizard.core.model import Tree
 from wizard.core.yamlsafe import Locator, parse_bytes
 
@@ -96,13 +97,13 @@ def _load_unguarded(raw: bytes, file: str, lint: bool) -> LoadResult:
         return LoadResult(None, (problem,))
 
 
-def _order(d: Diagnostic) -> tuple:
+def _order(d: Diagnostic) -> tuple[int, int, str, str]:
     return (d.line, d.col, d.code, d.path)
 
 
-def _diag(file: str, problem: tuple) -> Diagnostic:
+def _diag(file: str, problem: yamlsafe.Problem) -> Diagnostic:
     code, severity, line, col, path, message, hint = problem
-    return Diagnostic(code, severity, file, line, col, path, message, hint)
+    return Diagnostic(code, cast(Severity, severity), file, line, col, path, message, hint)
 
 
 def check_links(tree: Tree, known_tree_ids: Collection[str]) -> list[Diagnostic]:

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from wizard.core.yamlsafe import Locator
 
 NodeKind = Literal["question", "check", "runbook", "link"]
+CaptureType = Literal["text", "integer", "number"]
+EvidenceKind = Literal["log", "folder", "events", "command", "text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ class Capture:
     name: str
     label: str
     pattern: str = ""
-    type: Literal["text", "integer", "number"] = "text"
+    type: CaptureType = "text"
     example: str = ""
     next: str = ""
     loc: Loc = NOWHERE
@@ -92,7 +94,7 @@ class Signature:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceSpec:
-    kind: Literal["log", "folder", "events", "command", "text"] = "text"
+    kind: EvidenceKind = "text"
     files: tuple[str, ...] = ()
     where: str = ""
 
@@ -244,7 +246,8 @@ class Tree:
 
 
 def choice_of(node: Node, choice_id: str) -> Choice | None:
-    for choice in getattr(node, "choices", ()):
+    choices: tuple[Choice, ...] = getattr(node, "choices", ())
+    for choice in choices:
         if choice.id == choice_id:
             return choice
     return None

@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 APP_NAME = "wizard"
-APP_AUTHOR = False
+APP_AUTHOR: Literal[False] = False
 """No vendor folder: `%LOCALAPPDATA%\\wizard` on Windows rather than `%LOCALAPPDATA%\\<author>\\wizard`."""
 DATA_ENV = "WIZARD_DATA_DIR"
 CACHE_ENV = "WIZARD_CACHE_DIR"

@@ -151,7 +151,7 @@ class Session:
     def needs_value(self) -> Capture | None:
         """The capture the current node still waits for, if any."""
         node = self.node
-        capture = getattr(node, "capture", None)
+        capture: Capture | None = getattr(node, "capture", None)
         if capture is None or capture.name in self.values:
             return None
         return capture

@@ -70,7 +70,7 @@ class Located:
         self.problems.append((code, severity, line, col, path, message, hint))
 
 
-class StrictLoader(_LoaderBase):  # type: ignore[misc, valid-type]
+class StrictLoader(_LoaderBase):  # type: ignore[misc]
     """A PyYAML safe loader that builds located plain data from the event stream instead of composing nodes."""
 
     def located(self, out: Located, tab_lines: frozenset[int]) -> None:
