@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from wizard.core.yamlsafe import Locator
 
-NodeKind = Literal["question", "check", "runbook", "link"]
 CaptureType = Literal["text", "integer", "number"]
 EvidenceKind = Literal["log", "folder", "events", "command", "text"]
 

@@ -266,9 +266,6 @@ class Session:
         session = replace(self, tree_id=self.start_tree, node_id=node_id, moves=(), updated=now())
         return session._cross_links(session.updated)
 
-    def visited(self) -> list[tuple[str, str]]:
-        return [(m.tree, m.node) for m in self.moves] + [(self.tree_id, self.node_id)]
-
 
 def validate_value(capture: Capture, raw: str) -> str:
     """Check a typed value against the capture's type and pattern; return it trimmed or raise AnswerError."""

@@ -25,10 +25,8 @@ from wizard.core import textsafe
 
 try:
     _LoaderBase: type = yaml.CSafeLoader
-    WITH_LIBYAML = True
 except AttributeError:  # PyYAML built without libyaml
     _LoaderBase = yaml.SafeLoader
-    WITH_LIBYAML = False
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64

@@ -140,14 +140,16 @@ class WizardApp(App[None]):
     def data_dir(self) -> Path:
         """Where sessions and exports go: the folder given, else $WIZARD_DATA_DIR, else the user data folder."""
         if self._data_dir is None:
-            from wizard.core.session import data_dir
+            from wizard.core.paths import data_dir
 
             self._data_dir = data_dir()
         return self._data_dir
 
     @property
     def exports_dir(self) -> Path:
-        return self.data_dir / "exports"
+        from wizard.core.paths import exports_dir
+
+        return exports_dir(self.data_dir)
 
     # ------------------------------------------------------------------ the walk
 
