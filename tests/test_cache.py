@@ -77,7 +77,10 @@ def test_a_folder_others_can_write_is_not_used(cache_base, tmp_path):
     os.chmod(cache_base, 0o777)
     assert runbook_title(load_tree(GOOD / "mini.yaml").tree).startswith("Exchange the public keys")
     os.chmod(cache_base, 0o755)
-    os.chmod(planted.parent, 0o770)
+    planted = plant(cache_base, tmp_path)
+    os.chmod(planted.parent, 0o770)  # the cache's own folder, left open to the group for a while
+    assert runbook_title(load_tree(GOOD / "mini.yaml").tree).startswith("Exchange the public keys")
+    assert stat.S_IMODE(planted.parent.stat().st_mode) == 0o700
     assert runbook_title(load_tree(GOOD / "mini.yaml").tree).startswith("Exchange the public keys")
 
 
@@ -119,3 +122,27 @@ def test_the_suite_never_writes_the_users_cache():
 
     configured = os.environ.get("WIZARD_CACHE_DIR", "")
     assert configured and not Path(configured).resolve().is_relative_to(Path(user_cache_dir("wizard")).resolve())
+
+
+@posix_only
+def test_the_default_cache_folder_left_group_writable_is_made_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIZARD_CACHE_DIR", raising=False)
+    monkeypatch.delenv("WIZARD_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr("sys.platform", "linux")
+    base = Path(cache.paths.cache_dir() or "")
+    assert base.is_relative_to(tmp_path)
+    base.mkdir(parents=True)
+    os.chmod(base, 0o775)  # what an older version under umask 002 left behind
+    load_tree(GOOD / "mini.yaml")
+    assert stat.S_IMODE(base.stat().st_mode) == 0o700
+    assert entries(base)
+
+
+@posix_only
+def test_a_folder_named_by_the_operator_is_judged_not_changed(cache_base):
+    cache_base.mkdir()
+    os.chmod(cache_base, 0o775)
+    load_tree(GOOD / "mini.yaml")
+    assert stat.S_IMODE(cache_base.stat().st_mode) == 0o775
+    assert entries(cache_base) == []

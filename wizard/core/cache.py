@@ -72,13 +72,37 @@ def is_private(path: Path, *, folder: bool) -> bool:
     return True
 
 
+def _purge(folder: Path) -> None:
+    for entry in folder.iterdir():
+        if entry.name.endswith(".bin"):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+def _is_own_folder(path: Path) -> bool:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+
+
 def ready_folder(folder: Path) -> bool:
     """Create the cache folder private to the user if needed; whether it may be used."""
     try:
         folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder.mkdir(exist_ok=True, mode=0o700)
-        if is_private(folder, folder=True) and _posix_owner_checks():
-            os.chmod(folder, 0o700)  # entries are the wizard's alone; nobody else needs to read them either
+        if _posix_owner_checks():
+            # The default folder is the wizard's own and is tightened if an older version (or a umask of 002)
+            # left it group-writable; a folder named in WIZARD_CACHE_DIR is the operator's, judged, never changed.
+            base = folder.parent
+            if not os.environ.get(paths.CACHE_ENV) and _is_own_folder(base) and not is_private(base, folder=True):
+                os.chmod(base, 0o700)
+            # This format's folder is the cache's alone. If others could write into it, whatever they wrote is
+            # thrown away with the rest of the entries before it is closed again.
+            if _is_own_folder(folder) and not is_private(folder, folder=True):
+                _purge(folder)
+                os.chmod(folder, 0o700)
     except OSError:
         return False
     return is_private(folder.parent, folder=True) and is_private(folder, folder=True)
