@@ -55,7 +55,7 @@ def test_lint_reports_problems_with_locations_and_json(tmp_path):
     bad.write_text(text)
     code, out, err = run("lint", str(bad), "--trees", GOOD)
     assert code == 1
-    line = next(l for l in out.splitlines() if "q-retry'" in l or "q-retry " in l or "q-retry" in l)
+    line = next(text for text in out.splitlines() if "q-retry" in text)
     assert line.startswith(f"{bad}:")
     assert "q-retries" in line
     code, out, _ = run("lint", str(bad), "--json", "--trees", GOOD)

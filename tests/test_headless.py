@@ -44,7 +44,7 @@ print(json.dumps({"modules": names, "screen": loaded}))
 
 
 def test_the_import_contract_holds():
-    linter = Path(sys.executable).with_name("lint-imports")
+    linter = Path(sys.executable).with_name("lint-imports.exe" if os.name == "nt" else "lint-imports")
     assert linter.exists(), f"import-linter is not installed beside {sys.executable}"
     done = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

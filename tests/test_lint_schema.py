@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.core import loader
+from wizard.core import builder
 from wizard.core.lint_codes import CODES
 from wizard.core.yamlsafe import parse_bytes
 
@@ -48,52 +48,52 @@ def braces_after(marker: str) -> set[str]:
 
 def test_schema_fields_match_the_loader():
     defs = SCHEMA["$defs"]
-    assert fields_of(SCHEMA) == set(loader.TOP_FIELDS)
-    assert set(SCHEMA["required"]) == set(loader.TOP_REQUIRED)
+    assert fields_of(SCHEMA) == set(builder.TOP_FIELDS)
+    assert set(SCHEMA["required"]) == set(builder.TOP_REQUIRED)
     pairs = {
-        "triage": (loader.TRIAGE_FIELDS, ()),
-        "question": (loader.QUESTION_FIELDS, loader.QUESTION_REQUIRED),
-        "check": (loader.CHECK_FIELDS, loader.QUESTION_REQUIRED),
-        "runbook": (loader.RUNBOOK_FIELDS, loader.RUNBOOK_REQUIRED),
-        "link": (loader.LINK_FIELDS, loader.LINK_REQUIRED),
-        "choice": (loader.CHOICE_FIELDS, loader.CHOICE_REQUIRED),
-        "capture": (loader.CAPTURE_FIELDS, loader.CAPTURE_REQUIRED),
-        "evidence": (loader.EVIDENCE_FIELDS, ()),
-        "signature": (loader.SIGNATURE_FIELDS, loader.SIGNATURE_REQUIRED),
-        "step": (loader.STEP_FIELDS, loader.STEP_REQUIRED),
-        "compute": (loader.COMPUTE_FIELDS, loader.COMPUTE_REQUIRED),
-        "next": (loader.NEXT_FIELDS, loader.NEXT_REQUIRED),
+        "triage": (builder.TRIAGE_FIELDS, ()),
+        "question": (builder.QUESTION_FIELDS, builder.QUESTION_REQUIRED),
+        "check": (builder.CHECK_FIELDS, builder.QUESTION_REQUIRED),
+        "runbook": (builder.RUNBOOK_FIELDS, builder.RUNBOOK_REQUIRED),
+        "link": (builder.LINK_FIELDS, builder.LINK_REQUIRED),
+        "choice": (builder.CHOICE_FIELDS, builder.CHOICE_REQUIRED),
+        "capture": (builder.CAPTURE_FIELDS, builder.CAPTURE_REQUIRED),
+        "evidence": (builder.EVIDENCE_FIELDS, ()),
+        "signature": (builder.SIGNATURE_FIELDS, builder.SIGNATURE_REQUIRED),
+        "step": (builder.STEP_FIELDS, builder.STEP_REQUIRED),
+        "compute": (builder.COMPUTE_FIELDS, builder.COMPUTE_REQUIRED),
+        "next": (builder.NEXT_FIELDS, builder.NEXT_REQUIRED),
     }
     for name, (allowed, required) in pairs.items():
         assert fields_of(defs[name]) == set(allowed), name
         assert set(defs[name].get("required", ())) - {"kind"} == set(required), name
-    assert set(defs["node"]["properties"]["kind"]["enum"]) == set(loader.NODE_KINDS)
-    assert set(defs["capture"]["properties"]["type"]["enum"]) == set(loader.CAPTURE_TYPES)
-    assert set(defs["evidence"]["properties"]["kind"]["enum"]) == set(loader.EVIDENCE_KINDS)
-    assert SCHEMA["properties"]["id"]["pattern"] == loader.ID_PATTERN
-    assert defs["choice"]["properties"]["id"]["pattern"] == loader.CHOICE_ID_PATTERN
-    assert defs["capture"]["properties"]["name"]["pattern"] == loader.NAME_PATTERN
+    assert set(defs["node"]["properties"]["kind"]["enum"]) == set(builder.NODE_KINDS)
+    assert set(defs["capture"]["properties"]["type"]["enum"]) == set(builder.CAPTURE_TYPES)
+    assert set(defs["evidence"]["properties"]["kind"]["enum"]) == set(builder.EVIDENCE_KINDS)
+    assert SCHEMA["properties"]["id"]["pattern"] == builder.ID_PATTERN
+    assert defs["choice"]["properties"]["id"]["pattern"] == builder.CHOICE_ID_PATTERN
+    assert defs["capture"]["properties"]["name"]["pattern"] == builder.NAME_PATTERN
 
 
 def test_readme_fields_match_the_loader():
-    assert table_after("## Top level") == set(loader.TOP_FIELDS)
-    assert table_after("### `triage`") == set(loader.TRIAGE_FIELDS)
-    assert table_after("### `kind: question`") | NODE_COMMON == set(loader.QUESTION_FIELDS)
-    assert table_after("A **capture**") == set(loader.CAPTURE_FIELDS)
-    assert table_after("### `kind: check`") | set(loader.QUESTION_FIELDS) == set(loader.CHECK_FIELDS)
-    assert table_after("### `kind: runbook`") | NODE_COMMON == set(loader.RUNBOOK_FIELDS)
-    assert table_after("A **step**") == set(loader.STEP_FIELDS)
-    assert braces_after("A **choice** is") == set(loader.CHOICE_FIELDS)
-    assert braces_after("A **compute** item is") == set(loader.COMPUTE_FIELDS)
+    assert table_after("## Top level") == set(builder.TOP_FIELDS)
+    assert table_after("### `triage`") == set(builder.TRIAGE_FIELDS)
+    assert table_after("### `kind: question`") | NODE_COMMON == set(builder.QUESTION_FIELDS)
+    assert table_after("A **capture**") == set(builder.CAPTURE_FIELDS)
+    assert table_after("### `kind: check`") | set(builder.QUESTION_FIELDS) == set(builder.CHECK_FIELDS)
+    assert table_after("### `kind: runbook`") | NODE_COMMON == set(builder.RUNBOOK_FIELDS)
+    assert table_after("A **step**") == set(builder.STEP_FIELDS)
+    assert braces_after("A **choice** is") == set(builder.CHOICE_FIELDS)
+    assert braces_after("A **compute** item is") == set(builder.COMPUTE_FIELDS)
 
     signature_text = README[README.index("A **signature**"):README.index("### `kind: runbook`")]
     mentioned = set(re.findall(r"`([a-z_]+)(?::[^`]*)?`", signature_text))
-    assert set(loader.SIGNATURE_FIELDS) <= mentioned
+    assert set(builder.SIGNATURE_FIELDS) <= mentioned
     evidence_row = next(line for line in README.splitlines() if line.startswith("| `evidence`"))
-    assert set(re.findall(r"`([a-z_]+)` \(", evidence_row)) == set(loader.EVIDENCE_FIELDS)
+    assert set(re.findall(r"`([a-z_]+)` \(", evidence_row)) == set(builder.EVIDENCE_FIELDS)
     link_text = README[README.index("### `kind: link`"):README.index("## Placeholders")]
     assert {"tree", "node", "why"} <= set(re.findall(r"`([a-z_]+)`", link_text))
-    assert set(loader.LINK_FIELDS) - NODE_COMMON == {"tree", "node", "why"}
+    assert set(builder.LINK_FIELDS) - NODE_COMMON == {"tree", "node", "why"}
 
 
 def test_readme_lint_codes_section_lists_every_code():

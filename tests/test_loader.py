@@ -171,15 +171,16 @@ def test_load_text_accepts_bytes():
 
 
 def test_cache_keeps_a_bounded_number_of_files(tmp_path, monkeypatch):
-    import wizard.core.loader as loader
+    import wizard.core.cache as cache
 
-    monkeypatch.setattr(loader, "CACHE_KEEP", 3)
+    monkeypatch.setattr(cache, "CACHE_KEEP", 3)
     text = (GOOD / "mini-linked.yaml").read_text(encoding="utf-8")
     for number in range(6):
         load_text(text + f"# edit {number}\n", "linked.yaml")
     assert len(_cache_files(tmp_path)) == 3
 
 
+@pytest.mark.posix_only
 def test_special_files_are_read_only_up_to_the_limit(monkeypatch):
     import wizard.core.yamlsafe as yamlsafe
 

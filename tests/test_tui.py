@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList
 
 from tuikit import make_app, open_tree, option_ids, option_texts, pilot_test, press_and_pause, screen_text
@@ -372,6 +373,7 @@ app.run(headless=True, auto_pilot=walk)
 """
 
 
+@pytest.mark.posix_only
 @pilot_test
 async def test_resume_after_the_process_is_killed(tmp_path: Path):
     import os

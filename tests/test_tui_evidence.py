@@ -200,7 +200,10 @@ async def test_log_text_full_of_markup_and_escapes_is_shown_as_written(tmp_path:
         await press_and_pause(pilot, "enter")
         answered = [m for m in app.session.moves if m.by_operator][-1]
         assert answered.choice == "key-missing"
-        assert all("\x1b" not in c.text for c in answered.evidence)
+        # The walk keeps the lines exactly as read; what is saved to disk and shown is escaped or cleaned.
+        assert any("\x1b" in c.text for c in answered.evidence)
+        assert "\x1b" not in app.saved_to.read_text(encoding="utf-8")
+        assert "\x1b" not in app.export_screenshot()
 
 
 @pilot_test

@@ -15,6 +15,8 @@ from textual.widgets import Input, TextArea
 from tuikit import fixture_catalog, make_app, open_tree, press_and_pause, scan_and_wait
 from wizard.core.session import Session, save
 
+pytestmark = pytest.mark.posix_only  # time.tzset pins the clock the screens show; Windows has none
+
 SIZE = (80, 24)
 PASTED = (
     "Waiting for ready instruction file....~  $$<SMS_DESPOOLER><04-02-2009 08:15:02.113+300><thread=2204 (0x89C)>\n"

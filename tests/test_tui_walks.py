@@ -86,7 +86,7 @@ def test_every_runbook_of_the_tree_is_reached_through_the_screens(tree_id, catal
             async with app.run_test(size=SIZE) as pilot:
                 await drive_to_runbook(
                     pilot,
-                    lambda t, n: wanted.get(n) if t == tree_id else None,
+                    lambda t, n, wanted=wanted: wanted.get(n) if t == tree_id else None,
                     lambda t, n, name: sample_value(catalog.get(t).nodes[n].capture),
                 )
                 assert isinstance(app.screen, RunbookScreen)

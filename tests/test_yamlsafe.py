@@ -218,3 +218,18 @@ def test_many_shallow_brackets_are_fine():
     text = "items:\n" + "".join(f"  - [a{i}, {{b: c}}]\n" for i in range(1500))
     located = parse_text(text)
     assert located.problems == [] and len(located.data["items"]) == 1500
+
+
+@pytest.mark.parametrize(
+    "text, noticed, began",
+    [
+        ("id: x\nlist:\n  - [1,\n     2\n  - y\n", (6, 1), "(the flow sequence opened at 3:5)"),
+        ("a: 1\nb: {x: 1\n", (3, 1), "(the flow mapping opened at 2:4)"),
+        ("a: 1\nb: 'no end\n", (3, 1), "(the quoted scalar started at 2:4)"),
+    ],
+)
+def test_a_syntax_error_names_where_the_broken_construct_began(text, noticed, began):
+    [problem] = parse_text(text).problems
+    code, _severity, line, col, _path, message, _hint = problem
+    assert (code, line, col) == ("WZ101", *noticed)
+    assert message.endswith(began)

@@ -7,34 +7,31 @@ Heavy imports (textual, networkx, the evidence engine) happen inside the command
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
 from wizard import __version__
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-EXIT_QUESTION = 3
+from wizard.core.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_QUESTION, EXIT_USAGE, WizardError
+
+EXIT_CRASH = 1
+
+
+_TREES_HELP = "a folder of the site's own trees, added beside the shipped ones (repeatable; also $WIZARD_TREES)"
 
 
 def _parser() -> argparse.ArgumentParser:
+    # --trees may stand before the command or after it; the two are kept apart (a subcommand's defaults would
+    # otherwise overwrite what was given before it) and joined in main().
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--trees",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a folder of the site's own trees, added beside the shipped ones (repeatable; also $WIZARD_TREES)",
-    )
+    common.add_argument("--trees", action="append", default=[], dest="trees_after", metavar="DIR", help=_TREES_HELP)
     parser = argparse.ArgumentParser(
         prog="wizard",
         description="Troubleshooting wizard for ConfigMgr, Operations Manager and Exchange admins. "
         "With no command it opens the interactive wizard.",
-        parents=[common],
     )
+    parser.add_argument("--trees", action="append", default=[], metavar="DIR", help=_TREES_HELP)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -48,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", parents=[common], help="print a whole tree as one document")
     p.add_argument("tree", metavar="TREE")
     p.add_argument("--format", choices=["md", "json"], default="md")
+    _output_options(p)
 
     p = sub.add_parser("graph", parents=[common], help="print a tree as a Mermaid or Graphviz graph")
     p.add_argument("tree", metavar="TREE")
@@ -66,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="give a value a question asks for")
     p.add_argument("--evidence", action="append", default=[], metavar="PATH", help="a log, folder, export or .zip")
     p.add_argument("--format", choices=["md", "json"], default="md")
+    _output_options(p)
 
     p = sub.add_parser("scan", parents=[common], help="find every known signature in logs, folders or bundles")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -81,6 +80,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output", "-o", metavar="FILE", help="write the document to FILE instead of standard output")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (without it, an existing file is kept)")
+
+
+class CleanWriter:
+    """A text stream whose every write goes through the core's cleaner first, so nothing printed from a file, a
+    tree, a name or the command line can move the cursor, retitle the window or write the clipboard."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from wizard.core.textsafe import clean
+
+        self.stream.write(clean(text, lines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -88,12 +109,15 @@ def main(
     stderr: IO[str] | None = None,
     stdin: IO[str] | None = None,
 ) -> int:
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    if stdout is None or stderr is None:
+        _keep_going_on_narrow_encodings()
+    out: IO[str] = CleanWriter(stdout or sys.stdout)  # type: ignore[assignment]  # write() and flush() suffice
+    err: IO[str] = CleanWriter(stderr or sys.stderr)  # type: ignore[assignment]
     try:
         args = _parser().parse_args(list(argv) if argv is not None else None)
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+    args.trees = [*args.trees, *getattr(args, "trees_after", [])]
     if args.version:
         print(f"wizard {__version__}", file=out)
         return EXIT_OK
@@ -112,11 +136,27 @@ def main(
             "collect": _cmd_collect,
         }[args.command]
         return handler(args, out, err, stdin or sys.stdin)
+    except WizardError as exc:  # a refusal meant for the operator, whichever command met it
+        print(f"wizard: {exc}", file=err)
+        return exc.exit_code
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
+
+
+def _keep_going_on_narrow_encodings() -> None:
+    """Redirected output on Windows is cp1252, which has no '→'; write an escape for what it cannot hold
+    instead of dying half-way through a document."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("_", "-")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and encoding not in ("utf-8", "utf8", "utf-16", "utf-32"):
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
 
 
 def _catalog(args: argparse.Namespace, err: IO[str]):
@@ -147,14 +187,47 @@ def _open_tui(args: argparse.Namespace, err: IO[str]) -> int:
         from wizard.tui.app import create_app
     except ImportError as exc:
         print(f"wizard: the interactive wizard is not available ({exc}); see `wizard --help`", file=err)
-        return EXIT_OK
-    create_app(tree_dirs=args.trees).run()
-    return EXIT_OK
+        return EXIT_USAGE
+    app = create_app(tree_dirs=args.trees)
+    app.run()
+    code = app.return_code
+    if code is None:  # the app never got going: it was stopped before it could set a code
+        return EXIT_CRASH
+    return code if code >= 0 else EXIT_CRASH
 
 
 def _dump(data: Any, out: IO[str]) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
+    """JSON keeps text exact; what a terminal would act on is written as \\uXXXX escapes."""
+    from wizard.core.textsafe import dumps_json
+
+    out.write(dumps_json(data))
     out.write("\n")
+
+
+def _emit(args: argparse.Namespace, text: str, out: IO[str], err: IO[str]) -> int | None:
+    """Print the document, or write it to --output; an existing file is replaced only with --force.
+
+    Returns an exit code when writing failed, else None.
+    """
+    target = getattr(args, "output", None)
+    if not target:
+        out.write(text)
+        return None
+    from pathlib import Path
+
+    from wizard.core.files import FileExists, write_atomic
+
+    path = Path(target)
+    try:
+        write_atomic(path, text, private=False, replace=bool(args.force))
+    except FileExists:
+        print(f"wizard {args.command}: {path} exists; add --force to replace it", file=err)
+        return EXIT_USAGE
+    except (OSError, UnicodeError) as exc:
+        print(f"wizard {args.command}: cannot write {path}: {exc}", file=err)
+        return EXIT_USAGE
+    print(f"wrote {path}", file=err)
+    return None
 
 
 def _cmd_list(args, out, err, stdin) -> int:
@@ -178,6 +251,7 @@ def _cmd_lint(args, out, err, stdin) -> int:
     from pathlib import Path
 
     from wizard.core.catalog import extra_tree_dirs, shipped_tree_dir, tree_files
+    from wizard.core.diagnostics import Diagnostic
     from wizard.core.loader import check_links, load_tree
 
     if args.paths:
@@ -199,7 +273,7 @@ def _cmd_lint(args, out, err, stdin) -> int:
         from wizard.core.catalog import load_catalog
 
         known |= set(load_catalog(args.trees).trees)
-    problems = []
+    problems: list[Diagnostic] = []
     for result in results:
         problems += result.problems
         if result.tree is not None:
@@ -223,10 +297,12 @@ def _cmd_show(args, out, err, stdin) -> int:
     if tree is None:
         return EXIT_USAGE
     if args.format == "json":
-        _dump(tree_dict(tree), out)
+        from wizard.core.textsafe import dumps_json
+
+        text = dumps_json(tree_dict(tree)) + "\n"
     else:
-        out.write(tree_markdown(tree))
-    return EXIT_OK
+        text = tree_markdown(tree)
+    return _emit(args, text, out, err) or EXIT_OK
 
 
 def _cmd_graph(args, out, err, stdin) -> int:
@@ -277,22 +353,24 @@ def _cmd_walk(args, out, err, stdin) -> int:
     except WalkError as exc:
         print(f"wizard walk: {exc}", file=err)
         return EXIT_USAGE
+    from wizard.core.textsafe import clean
+
     for problem in outcome.problems:
-        print(f"evidence: {problem}", file=err)
+        print(f"evidence: {clean(problem)}", file=err)
     for note in outcome.notes:
-        print(f"note: {note}", file=err)
+        print(f"note: {clean(note)}", file=err)
+    from wizard.core.textsafe import dumps_json
+
     session = outcome.session
-    if outcome.status == "runbook":
-        if args.format == "json":
-            _dump(runbook_dict(session), out)
-        else:
-            out.write(runbook_markdown(session))
-        return EXIT_OK
+    at_runbook = outcome.status == "runbook"
     if args.format == "json":
-        _dump(question_dict(session), out)
+        text = dumps_json(runbook_dict(session) if at_runbook else question_dict(session)) + "\n"
     else:
-        out.write(question_markdown(session))
-    return EXIT_QUESTION
+        text = runbook_markdown(session) if at_runbook else question_markdown(session)
+    failed = _emit(args, text, out, err)
+    if failed is not None:
+        return failed
+    return EXIT_OK if at_runbook else EXIT_QUESTION
 
 
 def _cmd_scan(args, out, err, stdin) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 
@@ -19,9 +18,9 @@ def cmd_scan(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
     for problem in report.problems:
         print(f"wizard scan: {clean(problem)}", file=err)
     if getattr(args, "json", False):
-        rows = [{**hit.as_dict(), "text": clean(hit.text)} for hit in report.hits]
-        json.dump(rows, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        from wizard.core.textsafe import dumps_json
+
+        out.write(dumps_json([hit.as_dict() for hit in report.hits]) + "\n")
     else:
         for hit in report.hits:
             when = clean(hit.time) or "-"
@@ -61,9 +60,10 @@ def cmd_triage(args: Any, catalog: Any, out: TextIO, err: TextIO, stdin: TextIO)
     trees = {tree.id: tree for tree in _trees(catalog)}
     matches = rank(text, trees.values())
     if getattr(args, "json", False):
+        from wizard.core.textsafe import dumps_json
+
         rows = [{"tree": m.tree, "node": m.node, "score": m.score, "why": m.why} for m in matches]
-        json.dump(rows, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(dumps_json(rows) + "\n")
     else:
         for m in matches:
             title = clean(trees[m.tree].title)

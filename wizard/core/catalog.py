@@ -8,9 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.diagnostics import Diagnostic
+from wizard.core.errors import WizardError
 from wizard.core.model import Tree
+from wizard.core.paths import TREES_ENV, extra_tree_dirs
+from wizard.core.suggest import did_you_mean
 
-TREES_ENV = "WIZARD_TREES"
+__all__ = ["TREES_ENV", "Catalog", "UnknownTree", "extra_tree_dirs", "load_catalog", "samples_dir",
+           "shipped_tree_dir", "tree_files"]
+
 TREE_SUFFIXES = (".yaml", ".yml")
 
 
@@ -29,12 +34,6 @@ def shipped_tree_dir() -> Path:
 def samples_dir() -> Path:
     """Practice evidence bundles, one folder per tree, one per case below it."""
     return _shipped("samples")
-
-
-def extra_tree_dirs(cli_dirs: Sequence[str | os.PathLike] = ()) -> list[Path]:
-    env = os.environ.get(TREES_ENV, "")
-    dirs = [Path(d) for d in env.split(os.pathsep) if d.strip()]
-    return dirs + [Path(d) for d in cli_dirs]
 
 
 def tree_files(directory: Path) -> list[Path]:
@@ -79,18 +78,18 @@ class Catalog:
         return [d for d in self.problems if d.severity == "error"]
 
 
-class UnknownTree(LookupError):
-    def __init__(self, tree_id: str, known: list[str]):
-        import difflib
+class UnknownTree(WizardError, LookupError):
+    """A tree id nobody installed; the message suggests the close one."""
 
+    def __init__(self, tree_id: str, known: list[str]):
         self.tree_id = tree_id
-        close = difflib.get_close_matches(tree_id, known, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(tree_id, known)
+        hint = f" ({hint})" if hint else ""
         super().__init__(f"no tree '{tree_id}'{hint}; known trees: {', '.join(known) or 'none'}")
 
 
 def load_catalog(
-    extra_dirs: Sequence[str | os.PathLike] = (),
+    extra_dirs: Sequence[str | os.PathLike[str]] = (),
     *,
     include_shipped: bool = True,
     use_env: bool = True,

@@ -94,7 +94,7 @@ def plan(tree: Tree) -> list[Part]:
     for node in tree.nodes.values():
         if not isinstance(node, Check):
             continue
-        for server, where, items in _items_for(node):
+        for server, _where, items in _items_for(node):
             part = parts.get(server.lower())
             if part is None:
                 part = parts[server.lower()] = Part(len(parts) + 1, _slug(server), server)
@@ -179,7 +179,7 @@ def _folder(where: str) -> str:
     """The folder a `where` points at, in the script's own variables; empty when none is recognised."""
     m = _SITE_PATH.search(where)
     if m and _SAFE_TAIL.match(m.group(1).rstrip("\\")):
-        return "%SMSDIR%\\" + m.group(1).rstrip("\\")
+        return "%SMSDIR%\\" + str(m.group(1)).rstrip("\\")
     if "CCM\\Logs" in where:
         return "%CCMLOGS%"
     m = _ENV_PATH.search(where)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -25,9 +25,9 @@ class Diagnostic:
         hint = f" hint: {self.hint}" if self.hint else ""
         return f"{self.file}:{self.line}:{self.col} {self.code} {self.severity}: {self.message}{where}{hint}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.col, self.code)

@@ -7,11 +7,14 @@ are allowed; nothing is ever passed to `eval`.
 from __future__ import annotations
 
 import ast
-import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import cast
 
-FUNCTIONS = {
+from wizard.core.errors import WizardError
+from wizard.core.suggest import did_you_mean
+
+FUNCTIONS: dict[str, Callable[..., float]] = {
     "min": min,
     "max": max,
     "round": round,
@@ -19,7 +22,7 @@ FUNCTIONS = {
     "floor": math.floor,
 }
 ARITY = {"min": (1, None), "max": (1, None), "round": (1, 1), "ceil": (1, 1), "floor": (1, 1)}
-_BINARY = {
+_BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
@@ -39,7 +42,7 @@ ALLOWED = "numbers, names, + - * / // %, parentheses, min max round ceil floor"
 MAX_LENGTH = 500
 
 
-class ExprError(ValueError):
+class ExprError(WizardError, ValueError):
     """An expression that cannot be parsed, uses something not allowed, or cannot be evaluated.
 
     `kind` says which: "syntax", "too-long", "not-allowed" or "evaluation"; `hint` says what to write instead.
@@ -91,8 +94,7 @@ def _validate(node: ast.AST) -> set[str]:
                 raise _refuse("only min, max, round, ceil and floor may be called")
             function = item.func.id
             if function not in FUNCTIONS:
-                close = difflib.get_close_matches(function, list(FUNCTIONS), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "allowed: min max round ceil floor"
+                hint = did_you_mean(function, FUNCTIONS) or "allowed: min max round ceil floor"
                 raise _refuse(f"function '{function}' is not allowed", hint)
             if item.keywords:
                 raise _refuse(f"{function}() takes no named arguments")
@@ -111,20 +113,33 @@ def names_in(text: str) -> set[str]:
     return _parse(text)[1]
 
 
+MAX_RESULT = 1e15
+"""Largest magnitude a computed value may reach; beyond it the inputs were surely wrong."""
+
+
 def evaluate(text: str, values: Mapping[str, float]) -> float:
-    """Evaluate with the given values. Raises ExprError on a missing name or arithmetic failure."""
-    body, _names = _parse(text)
+    """Evaluate with the given values. Raises ExprError, and only ExprError, on a missing or non-finite input, an
+    arithmetic failure, or a result that is not a finite number of sensible size."""
+    body, names = _parse(text)
+    for name in names:
+        if name in values and not math.isfinite(values[name]):
+            raise ExprError(f"{name} is not a finite number")
     try:
-        return _eval(body, values)
+        result = _eval(body, values)
     except ZeroDivisionError:
         raise ExprError("division by zero") from None
     except OverflowError:
         raise ExprError("number too large") from None
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise ExprError(f"cannot compute: {exc}") from None
+    if not math.isfinite(result) or abs(result) > MAX_RESULT:
+        raise ExprError("the result is not a finite number of sensible size")
+    return result
 
 
 def _eval(node: ast.expr, values: Mapping[str, float]) -> float:
     if isinstance(node, ast.Constant):
-        return node.value
+        return cast(float, node.value)  # _validate let numbers only through
     if isinstance(node, ast.Name):
         if node.id not in values:
             raise ExprError(f"no value for {node.id}")

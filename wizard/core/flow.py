@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from wizard.core.model import Capture, Check, Question, Runbook
+from wizard.core.model import Capture, Check, Question, Runbook, Tree
 from wizard.core.session import (
     AnswerError,
     Citation,
@@ -96,7 +96,7 @@ class EvidenceBook:
 
 def read_book(
     paths: Sequence[str | os.PathLike[str]],
-    catalog: Iterable,
+    catalog: Iterable[Tree],
     *,
     text: str = "",
     book: EvidenceBook | None = None,
@@ -263,7 +263,7 @@ def settle(session: Session, book: EvidenceBook | None = None) -> Session:
         if capture is None or not isinstance(node, (Question, Check)) or node.choices or not capture.next:
             return session
         found = book.values_for(capture.name)
-        valid = {}
+        valid: dict[str, list[Hit]] = {}
         for value, hits in found.items():
             try:
                 valid.setdefault(validate_value(capture, value), hits)
@@ -295,7 +295,7 @@ def proposal_choice(proposal: Proposal | None) -> str | None:
     return proposal.choice if proposal is not None and proposal.choice else None
 
 
-def answer_with_evidence(session: Session, choice: str | None, reading: Reading | None, **kwargs) -> Session:
+def answer_with_evidence(session: Session, choice: str | None, reading: Reading | None, **kwargs: Any) -> Session:
     """Answer the current step, recording what the evidence proposed and the lines behind it."""
     if reading is None or reading.proposal is None:
         return session.answer(choice, **kwargs)

@@ -14,9 +14,9 @@ from wizard.core.lint_codes import closest, severity_of
 from wizard.core.listvalues import list_names
 from wizard.core.model import Check, Link, Loc, Node, Question, Runbook, Tree
 from wizard.core.placeholders import TOKEN as PLACEHOLDER_TOKEN
+from wizard.core.suggest import closest_match
 from wizard.core.yamlsafe import Locator
 
-_HINT_CANDIDATES_LIMIT = 2000
 
 
 class _Reporter:
@@ -40,12 +40,8 @@ class _Reporter:
         self.problems.append(Diagnostic(code, severity_of(code), self.file, line, col, path, message, hint))
 
 
-def _hint(word: str, candidates: Collection[str]) -> str:
-    """closest(), with the candidates first narrowed by length so a huge tree stays fast."""
-    if len(candidates) > _HINT_CANDIDATES_LIMIT:
-        size = len(word)
-        candidates = [c for c in candidates if abs(len(c) - size) <= 2][:_HINT_CANDIDATES_LIMIT]
-    return closest(word, candidates)
+_hint = closest
+"""The 'did you mean' hint; the helper narrows a huge candidate list by length itself."""
 
 
 def lint_tree(tree: Tree, locator: Locator | None = None, *, broken: Collection[str] = ()) -> list[Diagnostic]:
@@ -183,8 +179,6 @@ def _with_typos_repaired(tree: Tree, graph: dict[str, list[str]]) -> dict[str, l
     Reachability is judged on this, so one misspelt `next` is reported once (WZ301) instead of also as a
     cascade of unreachable nodes behind it.
     """
-    import difflib
-
     nodes = tree.nodes
     repaired = graph
     for node_id, node in nodes.items():
@@ -193,12 +187,11 @@ def _with_typos_repaired(tree: Tree, graph: dict[str, list[str]]) -> dict[str, l
         targets = [c.next for c in node.choices] + ([node.capture.next] if node.capture and node.capture.next else [])
         for target in targets:
             if target and target not in nodes:
-                candidates = [n for n in nodes if abs(len(n) - len(target)) <= 2][:_HINT_CANDIDATES_LIMIT]
-                found = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
+                found = closest_match(target, nodes)
                 if found:
                     if repaired is graph:
                         repaired = {k: list(v) for k, v in graph.items()}
-                    repaired[node_id].append(found[0])
+                    repaired[node_id].append(found)
     return repaired
 
 
@@ -405,7 +398,7 @@ def _check_regex(pattern: str, path: str, fallback: Loc, report: _Reporter) -> N
         report.add(code, path, fallback, message, hint)
 
 
-def declared_names(tree: Tree, verdicts: dict[str, tuple] | None = None) -> set[str]:
+def declared_names(tree: Tree, verdicts: dict[str, tuple[str, str, str, tuple[str, ...]]] | None = None) -> set[str]:
     """Names a placeholder may use: capture names, choice `set` names, regex named groups, count_as names and compute names."""
     verdicts = {} if verdicts is None else verdicts
     names: set[str] = set()
@@ -622,7 +615,7 @@ def _check_placeholders(tree: Tree, declared: set[str], report: _Reporter) -> No
 # ---------------------------------------------------------------------------------------------------------
 # Scopes of checks
 
-def _check_captures(node: Check, verdicts: dict[str, tuple]) -> set[str]:
+def _check_captures(node: Check, verdicts: dict[str, tuple[str, str, str, tuple[str, ...]]]) -> set[str]:
     """Names a check's matches can carry: regex groups, count_as names, and `computer` (an event's computer)."""
     names = {"computer"}
     for signature in node.signatures:
@@ -636,7 +629,7 @@ def _check_captures(node: Check, verdicts: dict[str, tuple]) -> set[str]:
     return names
 
 
-def _provided_by(node: Node, verdicts: dict[str, tuple]) -> set[str]:
+def _provided_by(node: Node, verdicts: dict[str, tuple[str, str, str, tuple[str, ...]]]) -> set[str]:
     names: set[str] = set()
     if isinstance(node, (Question, Check)):
         if node.capture is not None and node.capture.name:

@@ -6,10 +6,10 @@ WZ1xx: reading the file as YAML. WZ2xx: the shape of the tree. WZ3xx: the graph.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Collection
+from wizard.core.diagnostics import Severity
+from wizard.core.suggest import did_you_mean
 
-CODES: dict[str, tuple[str, str]] = {
+CODES: dict[str, tuple[Severity, str]] = {
     "WZ100": ("error", "the file cannot be read"),
     "WZ101": ("error", "YAML syntax error"),
     "WZ102": ("error", "tab used for indentation"),
@@ -54,6 +54,8 @@ CODES: dict[str, tuple[str, str]] = {
     "WZ420": ("error", "unknown decide rule of a check"),
     "WZ421": ("error", "scope names a capture no signature of the check makes"),
     "WZ422": ("error", "scope names a value no earlier question, check or choice provides"),
+    "WZ430": ("error", "control character or escape sequence in tree text (after YAML escapes are read)"),
+    "WZ431": ("error", "bidirectional control or zero-width character in tree text"),
     "WZ440": ("error", "for_each names a value that no list capture declares"),
     "WZ441": ("warning", "change step without undo and not marked irreversible"),
     "WZ442": ("error", "irreversible step with no backup step before it"),
@@ -65,11 +67,9 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
-def severity_of(code: str) -> str:
+def severity_of(code: str) -> Severity:
     return CODES[code][0]
 
 
-def closest(word: str, candidates: Collection[str]) -> str:
-    """A 'did you mean' hint naming the candidate closest to ``word``, or empty when none is close."""
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{found[0]}'?" if found else ""
+closest = did_you_mean
+"""A 'did you mean' hint for a linter message (wizard.core.suggest, the one helper for it)."""

@@ -6,9 +6,14 @@ Every record keeps the location it was read from, so any later complaint can poi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal
 
-NodeKind = Literal["question", "check", "runbook", "link"]
+if TYPE_CHECKING:
+    from wizard.core.yamlsafe import Locator
+
+CaptureType = Literal["text", "integer", "number", "list"]
+CaptureCase = Literal["", "upper", "lower"]
+EvidenceKind = Literal["log", "folder", "events", "command", "text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +46,10 @@ class Capture:
     name: str
     label: str
     pattern: str = ""
-    type: Literal["text", "integer", "number", "list"] = "text"
+    type: CaptureType = "text"
     example: str = ""
     next: str = ""
-    case: Literal["", "upper", "lower"] = ""
+    case: CaptureCase = ""
     """Typed text is turned to this case where it enters (site codes are upper case in the product)."""
     min: float | None = None
     max: float | None = None
@@ -96,7 +101,7 @@ class Signature:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceSpec:
-    kind: Literal["log", "folder", "events", "command", "text"] = "text"
+    kind: EvidenceKind = "text"
     files: tuple[str, ...] = ()
     where: str = ""
 
@@ -203,7 +208,7 @@ class Link:
     kind: Literal["link"] = "link"
 
 
-Node = Union[Question, Check, Runbook, Link]
+Node = Question | Check | Runbook | Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +236,8 @@ class Tree:
     path: str = ""
     content_hash: str = ""
     loc: Loc = NOWHERE
+    locator: Locator | None = field(default=None, compare=False, repr=False)
+    """Where every field of the file sits, for problems found after loading (set by the loader)."""
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
@@ -263,7 +270,8 @@ class Tree:
 
 
 def choice_of(node: Node, choice_id: str) -> Choice | None:
-    for choice in getattr(node, "choices", ()):
+    choices: tuple[Choice, ...] = getattr(node, "choices", ())
+    for choice in choices:
         if choice.id == choice_id:
             return choice
     return None

@@ -13,6 +13,7 @@ from wizard.core.placeholders import fill
 from wizard.core.model import Check, Link, Question, Runbook, Step, Tree
 from wizard.core.session import Session
 from wizard.core.wording import FENCE_LANGS, place_phrase, shell_name
+from wizard.core.textsafe import clean
 
 @dataclass(frozen=True)
 class ComputedValue:
@@ -270,7 +271,7 @@ def runbook_markdown(session: Session) -> str:
         out += ["## Notes", ""]
         out += [f"- {note}" for note in data["learn"]]
         out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return clean("\n".join(out).rstrip() + "\n", lines=True)
 
 
 def step_heading(step: dict[str, Any], marks: str) -> str:
@@ -426,7 +427,7 @@ def question_markdown(session: Session) -> str:
     if data["choices"]:
         out.append("Choices (answer with `--answer " + data["node"] + "=CHOICE`):")
         out += [f"- `{c['id']}`: {c['label']}" for c in data["choices"]]
-    return "\n".join(out).rstrip() + "\n"
+    return clean("\n".join(out).rstrip() + "\n", lines=True)
 
 
 # ---------------------------------------------------------------------------------------------- whole trees
@@ -599,4 +600,4 @@ def _tree_markdown(tree: Tree) -> str:
             out += [item["why"], ""]
         if item["learn"]:
             out += [f"> {note}" for note in item["learn"]] + [""]
-    return "\n".join(out).rstrip() + "\n"
+    return clean("\n".join(out).rstrip() + "\n", lines=True)

@@ -7,11 +7,11 @@ the new one.
 
 from __future__ import annotations
 
-import difflib
 import json
+import math
 import os
+import re
 import secrets
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -19,14 +19,28 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.catalog import Catalog
+from wizard.core.errors import WizardError
+from wizard.core.files import write_atomic
 from wizard.core.model import Capture, Check, Link, Node, Question, Runbook, Tree, choice_of
+from wizard.core.paths import DATA_ENV, data_dir, sessions_dir
+from wizard.core.suggest import did_you_mean
+from wizard.core.textsafe import dumps_json
+
+__all__ = ["DATA_ENV", "data_dir", "sessions_dir", "write_atomic"]
 
 FORMAT = "wizard-session"
 FORMAT_VERSION = 1
-DATA_ENV = "WIZARD_DATA_DIR"
+MAX_NUMBER = 1e15
+"""Largest magnitude a typed number may have: far beyond any count or timing, far below where arithmetic breaks."""
+ID_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,79}\Z")
+"""What a saved walk's id may look like; it names the walk's file, so it can never hold a path."""
 
 
-class AnswerError(ValueError):
+def is_session_id(text: object) -> bool:
+    return isinstance(text, str) and ID_PATTERN.match(text) is not None
+
+
+class AnswerError(WizardError, ValueError):
     """An answer the current node cannot take; the message is meant for the operator."""
 
 
@@ -173,7 +187,7 @@ class Session:
     def needs_value(self) -> Capture | None:
         """The capture the current node still waits for, if any."""
         node = self.node
-        capture = getattr(node, "capture", None)
+        capture: Capture | None = getattr(node, "capture", None)
         if capture is None or capture.name in self.values:
             return None
         return capture
@@ -228,8 +242,8 @@ class Session:
             picked = choice_of(node, choice)
             if picked is None:
                 ids = [c.id for c in node.choices]
-                close = difflib.get_close_matches(choice, ids, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(choice, ids)
+                hint = f" ({hint})" if hint else ""
                 raise AnswerError(f"'{choice}' is not a choice here{hint}; choose one of: {', '.join(ids)}")
             target, label = picked.next, picked.label
             for name, implied in picked.sets:
@@ -344,9 +358,6 @@ class Session:
         session = replace(self, tree_id=self.start_tree, node_id=node_id, moves=(), recall=(), updated=now())
         return session._settle(session.updated)
 
-    def visited(self) -> list[tuple[str, str]]:
-        return [(m.tree, m.node) for m in self.moves] + [(self.tree_id, self.node_id)]
-
 
 def validate_value(capture: Capture, raw: str) -> str:
     """Check a typed value and normalise it where it enters; return it or raise AnswerError saying what fits.
@@ -365,7 +376,12 @@ def validate_value(capture: Capture, raw: str) -> str:
     if capture.type == "list":
         return _validate_list(capture, value, example)
     if capture.type in ("integer", "number"):
-        number = _parse_number(capture, value, example)
+        number = parse_number(value, whole=capture.type == "integer")
+        if number is None:
+            kind = "a whole number" if capture.type == "integer" else "a number"
+            raise AnswerError(f"{capture.label}: '{value[:40]}' is not {kind}{example}")
+        if abs(number) > MAX_NUMBER:
+            raise AnswerError(f"{capture.label}: '{value[:40]}' is too large; at most {MAX_NUMBER:.0e}{example}")
         low, high = capture.min, capture.max
         if (low is not None and number < low) or (high is not None and number > high):
             raise AnswerError(f"{capture.label}: {value} is outside the range this step allows ({_range(low, high)})")
@@ -379,23 +395,6 @@ def validate_value(capture: Capture, raw: str) -> str:
         if not matched:
             raise AnswerError(f"{capture.label}: '{value}' does not look right{example}")
     return value
-
-
-MAX_DIGITS = 15
-"""Longer numbers are refused: no count or time in these trees comes near it, and compute stays finite."""
-
-
-def _parse_number(capture: Capture, value: str, example: str) -> float:
-    kind = "a whole number" if capture.type == "integer" else "a number"
-    if len(value) > 40 or sum(ch.isdigit() for ch in value) > MAX_DIGITS:
-        raise AnswerError(f"{capture.label}: '{value[:20]}…' is too long for {kind}{example}")
-    try:
-        number = float(int(value)) if capture.type == "integer" else float(value)
-    except ValueError:
-        raise AnswerError(f"{capture.label}: '{value}' is not {kind}{example}") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise AnswerError(f"{capture.label}: '{value}' is not {kind}{example}")
-    return number
 
 
 def _range(low: float | None, high: float | None) -> str:
@@ -426,20 +425,19 @@ def _validate_list(capture: Capture, value: str, example: str) -> str:
     return join_list(items)
 
 
+def parse_number(text: str, *, whole: bool = False) -> float | None:
+    """A finite number written in `text`, or None. Whole numbers are digits with an optional sign; the length
+    check comes first so a 5,000-digit paste is refused quickly instead of hitting Python's conversion limit."""
+    if len(text) > 40:
+        return None
+    try:
+        number = float(int(text)) if whole else float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 # ---------------------------------------------------------------------------------------------- saving
-
-
-def data_dir() -> Path:
-    override = os.environ.get(DATA_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("wizard", appauthor=False))
-
-
-def sessions_dir(base: Path | None = None) -> Path:
-    return (base or data_dir()) / "sessions"
 
 
 def to_dict(session: Session) -> dict[str, Any]:
@@ -493,7 +491,7 @@ def to_dict(session: Session) -> dict[str, Any]:
     }
 
 
-class SessionFileError(ValueError):
+class SessionFileError(WizardError, ValueError):
     """A saved session that cannot be read at all."""
 
 
@@ -503,13 +501,103 @@ class LoadedSession:
     warnings: tuple[str, ...] = ()
 
 
-def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
-    """Rebuild a session; replay its moves so a changed tree is noticed and the walk stops where it breaks."""
+_TEXT_FIELDS = ("id", "created", "updated", "start_tree", "tree", "node")
+_MOVE_TEXT = ("tree", "node", "choice", "label", "at")
+_MOVE_OPTIONAL_TEXT = ("value", "proposed")
+_CITATION_TEXT = ("file", "text", "signature", "time", "component", "role")
+MAX_LINE = 1 << 40
+
+
+def _check_shape(data: Any) -> dict[str, Any]:
+    """The saved walk's fields with the types the wizard writes, or SessionFileError naming the first that is not.
+
+    A saved file is data from disk: anything may have been written into it, by hand, by another version, or by
+    someone hoping to crash the wizard. Nothing past this check needs to wonder about types.
+    """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SessionFileError("not a wizard session file")
     if data.get("format_version") != FORMAT_VERSION:
-        raise SessionFileError(f"session format {data.get('format_version')!r} is not supported")
-    start_tree = data.get("start_tree")
+        raise SessionFileError(f"session format {str(data.get('format_version'))[:20]!r} is not supported")
+
+    def bad(where: str, expected: str) -> SessionFileError:
+        return SessionFileError(f"{where} should be {expected}")
+
+    for name in _TEXT_FIELDS:
+        if name in data and not isinstance(data[name], str):
+            raise bad(f"'{name}'", "text")
+    for name in ("start_tree", "tree", "node"):
+        if not data.get(name):
+            raise SessionFileError(f"'{name}' is missing")
+    if not is_session_id(data.get("id")):
+        raise SessionFileError("its id is not a plain name of letters, digits and dashes")
+    preset = data.get("preset") or {}
+    if not isinstance(preset, dict) or not all(isinstance(v, str) for v in preset.values()):
+        raise bad("'preset'", "a mapping of names to text")
+    trees = data.get("trees") or {}
+    if not isinstance(trees, dict) or not all(isinstance(v, dict) for v in trees.values()):
+        raise bad("'trees'", "a mapping of tree ids to versions")
+    evidence = data.get("evidence") or []
+    if not isinstance(evidence, list) or not all(isinstance(p, str) for p in evidence):
+        raise bad("'evidence'", "a list of paths")
+    recall = data.get("recall") or {}
+    if not isinstance(recall, dict) or not all(isinstance(v, str) for v in recall.values()):
+        raise bad("'recall'", "a mapping of steps to text")
+    moves = data.get("moves") or []
+    if not isinstance(moves, list):
+        raise bad("'moves'", "a list")
+    for number, move in enumerate(moves, 1):
+        where = f"step {number}"
+        if not isinstance(move, dict):
+            raise bad(where, "a mapping")
+        for name in _MOVE_TEXT:
+            if name in move and not isinstance(move[name], str):
+                raise bad(f"{where} '{name}'", "text")
+        for name in _MOVE_OPTIONAL_TEXT:
+            if move.get(name) is not None and not isinstance(move[name], str):
+                raise bad(f"{where} '{name}'", "text or null")
+        for flag in ("link", "auto", "contested"):
+            if not isinstance(move.get(flag, False), bool):
+                raise bad(f"{where} '{flag}'", "true or false")
+        notes = move.get("files") or []
+        if not isinstance(notes, list) or not all(
+            isinstance(n, dict) and isinstance(n.get("file", ""), str) and isinstance(n.get("why", ""), str)
+            for n in notes
+        ):
+            raise bad(f"{where} 'files'", "a list of files read or skipped")
+        captured = move.get("captured") or {}
+        if not isinstance(captured, dict) or not all(isinstance(v, str) for v in captured.values()):
+            raise bad(f"{where} 'captured'", "a mapping of names to text")
+        evidence = move.get("evidence") or []
+        if not isinstance(evidence, list):
+            raise bad(f"{where} 'evidence'", "a list")
+        for cite in evidence:
+            if not isinstance(cite, dict):
+                raise bad(f"{where} evidence", "a list of mappings")
+            line = cite.get("line", 0)
+            if isinstance(line, bool) or not isinstance(line, int) or not 0 <= line <= MAX_LINE:
+                raise bad(f"{where} evidence line", "a line number")
+            for name in _CITATION_TEXT:
+                if name in cite and not isinstance(cite[name], str):
+                    raise bad(f"{where} evidence '{name}'", "text")
+    return data
+
+
+def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
+    """Rebuild a session; replay its moves so a changed tree is noticed and the walk stops where it breaks.
+
+    Raises SessionFileError, and nothing else, for a file that cannot be a saved walk.
+    """
+    data = _check_shape(data)
+    try:
+        return _rebuild(data, catalog)
+    except SessionFileError:
+        raise
+    except (LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise SessionFileError(f"the saved walk does not fit the trees installed ({exc.__class__.__name__})") from None
+
+
+def _rebuild(data: dict[str, Any], catalog: Catalog) -> LoadedSession:
+    start_tree = data["start_tree"]
     if start_tree not in catalog:
         raise SessionFileError(f"the session's tree '{start_tree}' is not installed")
     warnings: list[str] = []
@@ -521,28 +609,26 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
         if saved.get("hash") != tree.content_hash:
             warnings.append(
                 f"tree '{tree_id}' changed since this session was saved "
-                f"(saved version {saved.get('version')}, now version {tree.version}); answers were replayed "
+                f"(saved version {str(saved.get('version'))[:12]}, now version {tree.version}); answers were replayed "
                 "and the walk stops where they no longer fit"
             )
     raw_moves = data.get("moves") or []
-    first_node = raw_moves[0]["node"] if raw_moves and raw_moves[0].get("tree") == start_tree else None
+    preset = data.get("preset") or {}
+    first_node = raw_moves[0].get("node") if raw_moves and raw_moves[0].get("tree") == start_tree else None
     try:
-        session = Session.start(catalog, start_tree, first_node, values=data.get("preset") or {})
+        session = Session.start(catalog, start_tree, first_node, values=preset)
     except AnswerError:
-        session = Session.start(catalog, start_tree, values=data.get("preset") or {})
+        session = Session.start(catalog, start_tree, values=preset)
     evidence = data.get("evidence") or []
     recall = data.get("recall") or {}
     session = replace(
         session,
-        id=str(data.get("id") or session.id),
+        id=data["id"],
         created=str(data.get("created") or ""),
-        evidence=tuple(str(p) for p in evidence) if isinstance(evidence, list) else (),
-        recall=tuple(sorted((str(k), str(v)) for k, v in recall.items())) if isinstance(recall, dict) else (),
+        evidence=tuple(evidence),
+        recall=tuple(sorted(recall.items())),
     )
     for index, raw in enumerate(raw_moves):
-        if not isinstance(raw, dict):
-            warnings.append(f"step {index + 1} is unreadable; the walk stops there")
-            break
         here = (raw.get("tree"), raw.get("node")) == (session.tree_id, session.node_id)
         if raw.get("link") or (raw.get("auto") and not (here and session.needs_value() is not None)):
             continue
@@ -551,16 +637,15 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
             break
         evidence = tuple(
             Citation(
-                file=str(c.get("file", "")),
-                line=int(c.get("line", 0) or 0),
-                text=str(c.get("text", "")),
-                signature=str(c.get("signature", "")),
-                time=str(c.get("time", "")),
-                component=str(c.get("component", "")),
-                role=str(c.get("role") or "decided") if c.get("role") in ROLES else "decided",
+                file=c.get("file", ""),
+                line=c.get("line", 0),
+                text=c.get("text", ""),
+                signature=c.get("signature", ""),
+                time=c.get("time", ""),
+                component=c.get("component", ""),
+                role=c.get("role") if c.get("role") in ROLES else "decided",
             )
             for c in raw.get("evidence") or []
-            if isinstance(c, dict)
         )
         try:
             advanced = session.answer(
@@ -568,13 +653,11 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
                 value=raw.get("value"),
                 proposed=raw.get("proposed"),
                 evidence=evidence,
-                captures={str(k): str(v) for k, v in (raw.get("captured") or {}).items()},
-                auto=bool(raw.get("auto")),
+                captures={str(k): v for k, v in (raw.get("captured") or {}).items()},
+                auto=raw.get("auto") is True,
                 contested=raw.get("contested") is True,
                 files=tuple(
-                    FileNote(str(f.get("file", "")), f.get("read") is True, str(f.get("why", "")))
-                    for f in raw.get("files") or []
-                    if isinstance(f, dict)
+                    FileNote(f.get("file", ""), f.get("read") is True, f.get("why", "")) for f in raw.get("files") or []
                 ),
             )
         except AnswerError as exc:
@@ -588,58 +671,73 @@ def from_dict(data: Any, catalog: Catalog) -> LoadedSession:
     return LoadedSession(session, tuple(warnings))
 
 
-def write_atomic(path: Path, text: str, *, private: bool = True) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename over the target.
-
-    Saved sessions stay private to the user (they name servers and sites); an export meant for a ticket gets the
-    usual permissions the umask allows.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if not private:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+def session_path(session_id: str, directory: Path | None = None) -> Path:
+    """The file a walk is saved in. The id is checked here too, so no id can lead outside the sessions folder."""
+    if not is_session_id(session_id):
+        raise SessionFileError(f"'{session_id[:40]}' is not a valid session id")
+    return sessions_dir(directory) / f"{session_id}.json"
 
 
 def save(session: Session, directory: Path | None = None) -> Path:
-    path = sessions_dir(directory) / f"{session.id}.json"
-    write_atomic(path, json.dumps(to_dict(session), indent=1, ensure_ascii=False))
+    """Write the walk; file names come from the checked id, never from what a file said. Text that the file
+    system gave as surrogates (a name that was not UTF-8) is stored as JSON escapes, so nothing is lost."""
+    path = session_path(session.id, directory)
+    write_atomic(path, dumps_json(to_dict(session), indent=1))
     return path
 
 
-def load(path: str | os.PathLike, catalog: Catalog) -> LoadedSession:
+MAX_SESSION_BYTES = 64 * 1024 * 1024
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """The JSON in a saved walk, or SessionFileError for a file that is not (too big, too deep, a number of
+    thousands of digits: everything json.loads can refuse with)."""
     try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SessionFileError(f"cannot read {path}: {exc}") from None
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SESSION_BYTES + 1)
+    except OSError as exc:
+        raise SessionFileError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
+    if len(raw) > MAX_SESSION_BYTES:
+        raise SessionFileError(f"{path} is too large to be a saved walk")
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SessionFileError(f"{path} is not UTF-8 text") from None
+    except RecursionError:
+        raise SessionFileError(f"{path} is nested too deeply to be a saved walk") from None
+    except ValueError as exc:  # JSONDecodeError, and ints beyond Python's digit limit
         raise SessionFileError(f"{path} is not valid JSON: {exc}") from None
-    return from_dict(data, catalog)
+
+
+def load(path: str | os.PathLike[str], catalog: Catalog) -> LoadedSession:
+    """Read a saved walk. Its id must match its file name: a file cannot send later saves anywhere else."""
+    data = read_json(path)
+    loaded = from_dict(data, catalog)
+    stem = Path(path).stem
+    if isinstance(data, dict) and data.get("id") != stem:
+        raise SessionFileError(f"the id inside {Path(path).name} does not match its file name")
+    return loaded
+
+
+UNREADABLE_SUFFIX = ".unreadable"
+
+
+def set_aside(path: Path) -> Path | None:
+    """Rename an unreadable saved walk so it is no longer listed (never deleted: someone may want to look at it).
+
+    Returns the new name, or None when it could not be renamed.
+    """
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{stamp}{UNREADABLE_SUFFIX}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.{stamp}-{counter}{UNREADABLE_SUFFIX}")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target
 
 
 @dataclass(frozen=True)
@@ -651,31 +749,51 @@ class SessionInfo:
     node: str
     updated: str
     steps: int
+    problem: str = ""
+    """Why the file could not be read; set for a walk that was moved aside (then `path` is where it went)."""
+
+    @property
+    def readable(self) -> bool:
+        return not self.problem
 
 
 def list_sessions(directory: Path | None = None) -> list[SessionInfo]:
-    """Saved sessions, newest first; unreadable files are skipped."""
+    """Saved sessions, newest first, then the unreadable ones met this time (each moved aside, the rest still
+    listed)."""
     folder = sessions_dir(directory)
     if not folder.is_dir():
         return []
     found: list[SessionInfo] = []
+    unreadable: list[SessionInfo] = []
+    just_moved: set[str] = set()
     for path in folder.glob("*.json"):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            found.append(
-                SessionInfo(
-                    id=str(data["id"]),
-                    path=path,
-                    start_tree=str(data["start_tree"]),
-                    tree=str(data["tree"]),
-                    node=str(data["node"]),
-                    updated=str(data.get("updated", "")),
-                    steps=len(data.get("moves") or []),
-                )
-            )
-        except (OSError, ValueError, KeyError, TypeError):
+            data = _check_shape(read_json(path))
+            if data["id"] != path.stem:
+                raise SessionFileError("the id inside does not match the file name")
+        except SessionFileError as exc:
+            moved = set_aside(path)
+            note = f"{exc}; moved aside to {moved.name}" if moved else f"{exc}; it could not be moved aside"
+            unreadable.append(SessionInfo(path.stem, moved or path, "", "", "", "", 0, problem=note))
+            if moved is not None:
+                just_moved.add(moved.name)
             continue
-    return sorted(found, key=lambda s: s.updated, reverse=True)
+        found.append(
+            SessionInfo(
+                id=path.stem,
+                path=path,
+                start_tree=data["start_tree"],
+                tree=data["tree"],
+                node=data["node"],
+                updated=str(data.get("updated", "")),
+                steps=len(data.get("moves") or []),
+            )
+        )
+    for path in sorted(folder.glob(f"*{UNREADABLE_SUFFIX}")):
+        if path.name not in just_moved:
+            note = f"could not be read earlier; set aside as {path.name}"
+            unreadable.append(SessionInfo(path.name.split(".", 1)[0], path, "", "", "", "", 0, problem=note))
+    return sorted(found, key=lambda s: s.updated, reverse=True) + unreadable
 
 
 def citations_from(hits: Iterable[Any]) -> tuple[Citation, ...]:

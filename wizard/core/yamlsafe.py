@@ -21,12 +21,12 @@ from typing import Any
 
 import yaml
 
+from wizard.core import textsafe
+
 try:
     _LoaderBase: type = yaml.CSafeLoader
-    WITH_LIBYAML = True
 except AttributeError:  # PyYAML built without libyaml
     _LoaderBase = yaml.SafeLoader
-    WITH_LIBYAML = False
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -68,7 +68,7 @@ class Located:
         self.problems.append((code, severity, line, col, path, message, hint))
 
 
-class StrictLoader(_LoaderBase):  # type: ignore[misc, valid-type]
+class StrictLoader(_LoaderBase):  # type: ignore[misc]
     """A PyYAML safe loader that builds located plain data from the event stream instead of composing nodes."""
 
     def located(self, out: Located, tab_lines: frozenset[int]) -> None:
@@ -82,7 +82,7 @@ class StrictLoader(_LoaderBase):  # type: ignore[misc, valid-type]
                 return
             message = (exc.problem or exc.context or "invalid YAML").strip()
             if exc.context and exc.problem:
-                message = f"{message} ({exc.context.strip()})"
+                message = f"{message} ({_began(exc.context, exc.context_mark, (line, col))})"
             out.add("WZ101", line, col, "", f"YAML syntax error: {message}", _syntax_hint(message))
         except yaml.YAMLError as exc:
             out.fatal = True
@@ -90,6 +90,28 @@ class StrictLoader(_LoaderBase):  # type: ignore[misc, valid-type]
             out.add("WZ101", line, col, "", f"YAML syntax error: {exc}".strip())
         finally:
             self.dispose()
+
+
+_OPENED = ("flow sequence", "flow mapping", "block mapping", "block collection", "block sequence")
+
+
+def _began(context: str, mark: Any, noticed: tuple[int, int]) -> str:
+    """Where the broken construct began, beside where the parser noticed: "the flow sequence opened at 5:10".
+
+    An unclosed bracket or quote is noticed only lines later, at the end of the file or at the next key; the
+    place it began is the one to look at.
+    """
+    what = context.strip()
+    for prefix in ("while parsing ", "while scanning "):
+        what = what.removeprefix(prefix)
+    what = what.removeprefix("a ").removeprefix("an ")
+    if mark is None:
+        return f"in the {what}"
+    where = (mark.line + 1, mark.column + 1)
+    verb = "opened" if what in _OPENED else "started"
+    if where == noticed:
+        return f"in the {what} here"
+    return f"the {what} {verb} at {where[0]}:{where[1]}"
 
 
 def _syntax_hint(message: str) -> str:
@@ -192,8 +214,18 @@ def _build(loader: StrictLoader, out: Located) -> None:
             if event.anchor is not None or (event.tag is not None and event.tag != "!"):
                 _report_marks(event, out, line, col, _path_here(stack))
             text = event.value
+            if _UNSAFE_CHAR.search(text) is not None:
+                _report_unsafe(out, stack, text, line, col)
             if event.implicit[0] and not event.style and text[:1] in _PLAIN_SPECIAL_START_OR_EMPTY:
-                value = resolve_plain(text)
+                try:
+                    value = resolve_plain(text)
+                except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+                    where = _path_here(stack) if not (stack and stack[-1][2] and stack[-1][3] is _NO_KEY) else ""
+                    out.add("WZ206", line, col, where, f"a number of {len(text)} digits is far too long",
+                            "a tree needs small numbers; check for a pasted value")
+                    if where:
+                        out.suppressed.add(where)
+                    value = None
             else:
                 value = text
             if not stack:
@@ -327,6 +359,33 @@ def _build(loader: StrictLoader, out: Located) -> None:
         out.fatal = True
         return
     out.data = root
+
+
+_UNSAFE_CHAR = textsafe.UNSAFE_CHAR
+_NAMES = {0x1B: "escape", 0x07: "bell", 0x08: "backspace", 0x7F: "delete", 0x9B: "8-bit CSI", 0x9D: "8-bit OSC"}
+
+
+def _report_unsafe(out: Located, stack: list[list[Any]], text: str, line: int, col: int) -> None:
+    """Tree text that, once YAML has unescaped it (\\e, \\x1b, \\u202e), holds what a terminal acts on or what
+    reorders or hides text: the byte check on the raw file cannot see these."""
+    if stack and stack[-1][2] and stack[-1][3] is _NO_KEY:
+        base = stack[-1][1]
+        path = _join(base, text) if base is not None else ""
+    else:
+        path = _path_here(stack)
+    char = textsafe.first_unsafe(text) or "?"
+    code = ord(char)
+    count = len(_UNSAFE_CHAR.findall(text))
+    extra = f" ({count} in this text)" if count > 1 else ""
+    if code in textsafe.CONTROLS:
+        name = _NAMES.get(code, "control character")
+        out.add("WZ430", line, col, path, f"{name} U+{code:04X} in tree text{extra}; on a terminal it could move the "
+                "cursor, retitle the window or write the clipboard", "remove it (look for \\e, \\x or \\u escapes "
+                "in a double-quoted string)")
+    else:
+        kind = "bidirectional control" if code in textsafe.BIDI else "zero-width character"
+        out.add("WZ431", line, col, path, f"{kind} U+{code:04X} in tree text{extra}; it changes how the text looks "
+                "without changing what it says", "remove it; write the text in reading order")
 
 
 def _report_marks(event: Any, out: Located, line: int, col: int, path: str) -> None:

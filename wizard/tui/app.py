@@ -6,7 +6,6 @@ progress as an immutable `Session`; every change goes through `commit`, which sa
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Sequence
@@ -106,6 +105,7 @@ class WizardApp(App[None]):
         self.scan_memory: ScanMemory | None = None
         self.saved_to: Path | None = None
         self.why_folded = False
+        self.copied_with: str | None = None
         self.cursor_blink = True
 
     def on_mount(self) -> None:
@@ -162,14 +162,16 @@ class WizardApp(App[None]):
     def data_dir(self) -> Path:
         """Where sessions and exports go: the folder given, else $WIZARD_DATA_DIR, else the user data folder."""
         if self._data_dir is None:
-            from wizard.core.session import data_dir
+            from wizard.core.paths import data_dir
 
             self._data_dir = data_dir()
         return self._data_dir
 
     @property
     def exports_dir(self) -> Path:
-        return self.data_dir / "exports"
+        from wizard.core.paths import exports_dir
+
+        return exports_dir(self.data_dir)
 
     # ------------------------------------------------------------------ the walk
 
@@ -184,6 +186,9 @@ class WizardApp(App[None]):
         """Start a walk. Evidence read for an earlier walk is dropped unless this walk starts from it."""
         from wizard.core.session import AnswerError, Session
 
+        if isinstance(self.catalog, NoTrees):
+            self.notify("The trees are still being read; try again in a moment.", markup=False)
+            return
         try:
             session = Session.start(self.catalog, tree_id, node_id, values=values)
         except (AnswerError, LookupError) as exc:
@@ -233,16 +238,22 @@ class WizardApp(App[None]):
             return
         try:
             self.saved_to = save(self.session, self.data_dir)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a text the file cannot hold, a bad id
             self.notify(f"Could not save the walk: {exc}", title="Not saved", severity="error", markup=False)
 
     def resume(self, path: Path) -> None:
-        from wizard.core.session import SessionFileError, load
+        from wizard.core.session import SessionFileError, load, set_aside
 
+        if isinstance(self.catalog, NoTrees):
+            self.notify("The trees are still being read; try again in a moment.", markup=False)
+            return
         try:
             loaded = load(path, self.catalog)
         except SessionFileError as exc:
-            self.notify(str(exc), title="Cannot resume", severity="error", markup=False)
+            moved = set_aside(path) if path.suffix == ".json" and path.exists() else None
+            where = f" It was moved aside to {moved.name}." if moved else ""
+            self.notify(f"{exc}.{where}", title="Cannot resume", severity="error", markup=False)
+            self.go_home()
             return
         for warning in loaded.warnings:
             self.notify(warning, title="Resumed with a change", severity="warning", timeout=10, markup=False)
@@ -364,10 +375,12 @@ class WizardApp(App[None]):
 
     # ------------------------------------------------------------------ files
 
-    def export_session(self, fmt: str, path: Path | None = None) -> Path:
-        """Write the walk as Markdown or JSON; return where it went. Raises OSError or ValueError."""
+    def export_session(self, fmt: str, path: Path | None = None, *, replace: bool = False) -> Path:
+        """Write the walk as Markdown or JSON; return where it went. An existing file is replaced only with
+        `replace` (wizard.core.files.FileExists otherwise). Raises OSError or ValueError."""
         from wizard.core import render
-        from wizard.core.session import write_atomic
+        from wizard.core.files import write_atomic
+        from wizard.core.textsafe import dumps_json
 
         session = self.session
         if session is None:
@@ -378,15 +391,15 @@ class WizardApp(App[None]):
             text = (
                 render.runbook_markdown(session)
                 if fmt == "md"
-                else json.dumps(render.runbook_dict(session), indent=2, ensure_ascii=False) + "\n"
+                else dumps_json(render.runbook_dict(session)) + "\n"
             )
         else:
             text = (
                 render.question_markdown(session)
                 if fmt == "md"
-                else json.dumps(render.question_dict(session), indent=2, ensure_ascii=False) + "\n"
+                else dumps_json(render.question_dict(session)) + "\n"
             )
-        write_atomic(path, text, private=False)
+        write_atomic(path, text, private=False, replace=replace)
         return path
 
     def default_export_path(self, fmt: str) -> Path:
@@ -397,8 +410,9 @@ class WizardApp(App[None]):
     def save_commands(self) -> Path:
         """Every command of the runbook in order, in a text file for terminals that cannot copy."""
         from wizard.core import render
+        from wizard.core.files import write_atomic
         from wizard.core.model import Runbook
-        from wizard.core.session import write_atomic
+        from wizard.core.textsafe import clean
 
         session = self.session
         if session is None or not isinstance(session.node, Runbook):
@@ -413,10 +427,20 @@ class WizardApp(App[None]):
             lines += step["commands"]
             lines.append("")
         path = self.exports_dir / f"{session.tree_id}-{session.id}-commands.txt"
-        write_atomic(path, "\n".join(lines).rstrip() + "\n", private=False)
+        write_atomic(path, clean("\n".join(lines).rstrip() + "\n", lines=True), private=False)
         return path
 
+    def copy_to_clipboard(self, text: str) -> None:
+        """The system's clipboard tool first (conhost ignores OSC 52), then the terminal's OSC 52 as well."""
+        from wizard.tui.clipboard import copy_native
+
+        self.copied_with = copy_native(text)
+        super().copy_to_clipboard(text)
+
     def on_command_block_copied(self) -> None:
+        if self.copied_with:
+            self.notify(f"On the clipboard (through {self.copied_with}).", title="Copied", markup=False)
+            return
         hint = " If your terminal does not pass it on, press s on the runbook to save every command to a file."
         self.notify("Sent to the clipboard." + hint, title="Copied", markup=False)
 

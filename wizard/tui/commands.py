@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class WizardCommands(Provider):
                 yield PaletteCommand(
                     f"Open tree: {clean(tree.title, one_line=True)}",
                     clean(tree.summary, one_line=True),
-                    lambda tree_id=tree.id: app.begin(tree_id),
+                    functools.partial(app.begin, tree.id),
                 )
         if hasattr(app, "register_theme"):
             yield PaletteCommand(

@@ -7,10 +7,11 @@ lists which diagnoses the evidence points to.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from wizard.core.wording import place_phrase
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
 from wizard.tui.widgets import PathInput
+from wizard.tui.typed import OnWizardApp
 
 MAX_CITATIONS = 20
 MAX_HITS_SHOWN = 200
@@ -128,7 +130,7 @@ def hit_content(catalog, hit: Any, *, show_tree: bool = False) -> Content:
     return join((" · ".join(meta), "bold"), "\n  ", body)
 
 
-class EvidenceScreen(Screen["EvidenceOutcome | None"]):
+class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ignore[misc]  # see wizard.tui.typed
     """With a session at a check: propose its answer. Without: show which trees the evidence points to."""
 
     BINDINGS = [
@@ -141,13 +143,13 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
     HELP_TITLE = "Read evidence"
     HELP = (
         "Give the wizard what the step asks for: type a path to a log, a copied folder or a .zip bundle "
-        "([b]Tab[/] or [b]Right[/] completes a name, [b]Ctrl+O[/] browses), or paste log lines, a [i]dir[/] "
-        "listing or event text into the big box. Then press [b]Ctrl+S[/]. To practise, [b]Ctrl+P[/] lists the "
+        "(**Tab** or **Right** completes a name, **Ctrl+O** browses), or paste log lines, a *dir* "
+        "listing or event text into the big box. Then press **Ctrl+S**. To practise, **Ctrl+P** lists the "
         "sample bundles that ship for this diagnosis.\n\n"
-        "The scan runs in the background with a progress bar; [b]Escape[/] stops it.\n\n"
+        "The scan runs in the background with a progress bar; **Escape** stops it.\n\n"
         "Each match shows its file and line, time and component, with the matching text in "
-        "[reverse]reverse[/]. At a step, the answer the evidence points to is marked [b]◆ proposed[/] and "
-        "already highlighted: press [b]Enter[/] to confirm it, or pick another answer (arrows, or its number) to "
+        "`reverse`. At a step, the answer the evidence points to is marked **◆ proposed** and "
+        "already highlighted: press **Enter** to confirm it, or pick another answer (arrows, or its number) to "
         "overrule it. When nothing was found, nothing is highlighted: choose the answer yourself. "
         "Either way the runbook records what the evidence said and what you chose."
     )
@@ -551,16 +553,12 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             outcome = EvidenceOutcome(
                 choice=choice,
                 proposed=proposal.choice,
-                evidence=tuple(
-                    replace(c, file=clean(c.file, one_line=True), text=clean(c.text, one_line=True))
-                    for c in proposal_citations(proposal, MAX_CITATIONS)
-                ),
+                # Kept exactly as read (a file name that is not UTF-8 included); every screen and export cleans
+                # what it shows.
+                evidence=proposal_citations(proposal, MAX_CITATIONS),
                 captures=captures,
                 contested=proposal.contested,
-                files=tuple(
-                    replace(f, file=clean(f.file, one_line=True), why=clean(f.why, one_line=True))
-                    for f in file_notes(proposal)
-                ),
+                files=file_notes(proposal),
             )
         else:
             outcome = EvidenceOutcome(choice=choice, proposed=None)
@@ -594,7 +592,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
                     PaletteCommand(
                         f"Practice case {case.parent.name}/{case.name}",
                         case_summary(case),
-                        lambda case=case: self._use_path(case),
+                        functools.partial(self._use_path, case),
                     )
                 )
         return commands

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain, shorten
+from wizard.tui.typed import OnWizardApp
 
 if TYPE_CHECKING:
     from wizard.core.session import SessionInfo
@@ -26,6 +27,8 @@ TOP_MATCHES = 6
 
 def describe_saved(info: SessionInfo, catalog) -> Content:
     """One line for a saved walk: which tree, where it stands, how many answers, when."""
+    if not info.readable:
+        return join(("✗ ", "bold"), ("Unreadable saved walk", "bold"), "\n    ", (info.problem, "italic"))
     tree = catalog.trees.get(info.tree)
     start = catalog.trees.get(info.start_tree)
     title = start.title if start else info.start_tree
@@ -54,7 +57,7 @@ def heading(text: str) -> Option:
     return Option(Content(text).stylize("bold underline"), disabled=True)
 
 
-class HomeScreen(Screen):
+class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.typed
     """Triage box above one keyboard list of everything that can be started from here."""
 
     BINDINGS = [
@@ -66,11 +69,11 @@ class HomeScreen(Screen):
     HELP_TITLE = "Home"
     HELP = (
         "Start here when a ticket comes in.\n\n"
-        "[b]Type what is wrong[/] in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
+        "**Type what is wrong** in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
         "from a log, an event ID or a status-message ID. The list below ranks the diagnoses as you type; "
-        "[b]Enter[/] opens the best match, [b]Down[/] moves into the list.\n\n"
-        "The list also holds the walks you did not finish ([b]F2[/] shows them all), a way to [b]scan evidence[/] "
-        "([b]F3[/]) when you have a log or a folder but no idea yet, and every diagnosis grouped by product.\n\n"
+        "**Enter** opens the best match, **Down** moves into the list.\n\n"
+        "The list also holds the walks you did not finish (**F2** shows them all), a way to **scan evidence** "
+        "(**F3**) when you have a log or a folder but no idea yet, and every diagnosis grouped by product.\n\n"
         "Every answer you give is saved at once, so you can quit at any time and resume later."
     )
 
@@ -116,7 +119,7 @@ class HomeScreen(Screen):
             if saved:
                 options.append(heading("Carry on where you stopped"))
                 for info in saved[:RECENT_SESSIONS]:
-                    options.append(Option(describe_saved(info, catalog), id=f"resume:{info.path}"))
+                    options.append(Option(describe_saved(info, catalog), id=f"resume:{info.path}", disabled=not info.readable))
                 if len(saved) > RECENT_SESSIONS:
                     options.append(Option(Content(f"  … all {len(saved)} saved walks (F2)"), id="action:resume"))
         options.append(heading("Start from evidence"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual import on
@@ -10,15 +11,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.core.session import list_sessions
 from wizard.tui.home import describe_saved
 from wizard.tui.safe import join, plain
+from wizard.tui.typed import OnWizardApp
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(OnWizardApp, ModalScreen[bool]):  # type: ignore[misc]  # see wizard.tui.typed
     """Yes or no, with the question in words."""
 
     BINDINGS = [
@@ -26,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
     ]
     HELP_TITLE = "Confirm"
-    HELP = "Press [b]y[/] to go ahead or [b]n[/] (or Escape) to leave things as they are."
+    HELP = "Press **y** to go ahead or **n** (or Escape) to leave things as they are."
 
     def __init__(self, question: str, verb: str) -> None:
         super().__init__()
@@ -51,7 +53,17 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class HelpScreen(ModalScreen[None]):
+_MARKUP = re.compile(r"\[(b|i|reverse)\]([^\[]*)\[/\]")
+_MARKDOWN_FOR = {"b": "**{}**", "i": "*{}*", "reverse": "`{}`"}
+
+
+def as_markdown(text: str) -> str:
+    """A screen's HELP as Markdown, the form Textual's own help panel renders too. A text still written in
+    Textual's [b]...[/] markup is converted, so every screen's help reads right whichever form it uses."""
+    return _MARKUP.sub(lambda m: _MARKDOWN_FOR[m.group(1)].format(m.group(2)), text)
+
+
+class HelpScreen(OnWizardApp, ModalScreen[None]):  # type: ignore[misc]  # see wizard.tui.typed
     """What the screen underneath is for, and every key that works there."""
 
     BINDINGS = [Binding("escape,f1,q", "close", "Close help", id="help-close")]
@@ -66,7 +78,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog help"):
             yield Static(Content(f"Help: {self.help_title}").stylize("bold"), classes="dialog-title")
             if self.text:
-                yield Static(Content.from_markup(self.text), classes="help-text")
+                yield Markdown(as_markdown(self.text), classes="help-text")
             if self.keys:
                 rows = [join((f"{key:>10}", "bold"), "  ", description) for key, description in self.keys]
                 yield Static(Content("Keys on this screen").stylize("bold underline"), classes="help-keys-title")
@@ -83,14 +95,14 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ResumeScreen(ModalScreen[Path | None]):
+class ResumeScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]  # see wizard.tui.typed
     """Every saved walk, newest first."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="resume-close")]
     HELP_TITLE = "Resume a saved walk"
     HELP = (
         "Every answer is saved as you go, so a closed terminal or a crash loses nothing. "
-        "Pick a walk with the arrow keys and press [b]Enter[/] to carry on where it stopped. "
+        "Pick a walk with the arrow keys and press **Enter** to carry on where it stopped. "
         "If a tree changed since, the answers that still fit are replayed and you are told where it stopped."
     )
 
@@ -105,7 +117,10 @@ class ResumeScreen(ModalScreen[Path | None]):
             yield Static(Content("Resume a saved walk").stylize("bold"), classes="dialog-title")
             if sessions:
                 yield OptionList(
-                    *[Option(describe_saved(info, catalog), id=str(info.path)) for info in sessions],
+                    *[
+                        Option(describe_saved(info, catalog), id=str(info.path), disabled=not info.readable)
+                        for info in sessions
+                    ],
                     id="saved",
                 )
             else:
@@ -128,7 +143,7 @@ class ResumeScreen(ModalScreen[Path | None]):
 FORMATS = (("md", "Markdown (.md), for a ticket or an e-mail"), ("json", "JSON (.json), for a script"))
 
 
-class ExportScreen(ModalScreen[Path | None]):
+class ExportScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]  # see wizard.tui.typed
     """Write the walk to a Markdown or JSON file; the full path is shown before and after."""
 
     BINDINGS = [
@@ -138,7 +153,7 @@ class ExportScreen(ModalScreen[Path | None]):
     HELP_TITLE = "Export"
     HELP = (
         "Pick Markdown (for a ticket or an e-mail) or JSON (for a script) with the arrow keys, check the file "
-        "name, then press [b]Enter[/] in the path box or the Save button. The file is written whole or not at all."
+        "name, then press **Enter** in the path box or the Save button. The file is written whole or not at all."
     )
 
     def __init__(self, fmt: str = "md") -> None:
@@ -202,8 +217,31 @@ class ExportScreen(ModalScreen[Path | None]):
         path = Path(raw).expanduser()
         if path.is_dir():
             path = path / self.app.default_export_path(self.fmt).name
+        path = path.resolve()
+        if path.exists():
+
+            def decided(yes: bool | None) -> None:
+                if yes:
+                    self._write(path, replace=True)
+                else:
+                    message.update(plain("Not saved: the file is still as it was. Choose another name."))
+                    self.query_one("#export-path", Input).focus()
+
+            self.app.push_screen(
+                ConfirmScreen(f"{path} already exists. Replace it with this export?", "Replace"), decided
+            )
+            return
+        self._write(path, replace=False)
+
+    def _write(self, path: Path, *, replace: bool) -> None:
+        from wizard.core.files import FileExists
+
+        message = self.query_one("#export-message", Static)
         try:
-            written = self.app.export_session(self.fmt, path.resolve())
+            written = self.app.export_session(self.fmt, path, replace=replace)
+        except FileExists:
+            message.update(plain(f"✗ Not saved: {path} appeared meanwhile; press Enter again to decide."))
+            return
         except (OSError, ValueError) as exc:
             message.update(plain(f"✗ Not saved: {exc}"))
             return
@@ -217,7 +255,7 @@ class ExportScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class BrowseScreen(ModalScreen[Path | None]):
+class BrowseScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]  # see wizard.tui.typed
     """Pick a file or a folder from a directory tree."""
 
     BINDINGS = [
@@ -226,7 +264,7 @@ class BrowseScreen(ModalScreen[Path | None]):
     ]
     HELP_TITLE = "Browse for evidence"
     HELP = (
-        "Arrow keys move, [b]Enter[/] opens a folder or picks a file. [b]u[/] picks the highlighted folder "
+        "Arrow keys move, **Enter** opens a folder or picks a file. **u** picks the highlighted folder "
         "(everything in it is scanned). Escape goes back without picking."
     )
 
@@ -249,7 +287,9 @@ class BrowseScreen(ModalScreen[Path | None]):
         self.dismiss(Path(event.path))
 
     def action_use_folder(self) -> None:
-        node = self.query_one("#browse-tree").cursor_node
+        from wizard.tui.widgets import SafeDirectoryTree
+
+        node = self.query_one("#browse-tree", SafeDirectoryTree).cursor_node
         if node is None or node.data is None:
             self.dismiss(self.start)
             return

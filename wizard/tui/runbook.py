@@ -21,6 +21,7 @@ from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
 from wizard.tui.step import WalkActions, breadcrumb_parts, evidence_note, open_export, walk_commands
 from wizard.tui.widgets import Breadcrumb, CommandBlock
+from wizard.tui.typed import OnWizardApp
 
 
 def label_line(mark: str, word: str, text: str) -> Content:
@@ -39,7 +40,7 @@ STEP_LINE_MARKS = {
 }
 
 
-class RunbookScreen(WalkActions, Screen):
+class RunbookScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see wizard.tui.typed
     """Shows `app.session` at a runbook."""
 
     BINDINGS = [
@@ -56,14 +57,16 @@ class RunbookScreen(WalkActions, Screen):
     HELP_TITLE = "The runbook"
     HELP = (
         "The walk ends here: what is wrong, and the steps to fix it, in order.\n\n"
-        "Each step says [b]where it runs[/] (which server or console). Commands are in boxes: [b]Tab[/] to one "
-        "and press [b]c[/] to copy it through the terminal. Terminals differ, so [b]s[/] also saves every "
+        "Each step says **where it runs** (which server or console). Commands are in boxes: **Tab** to one "
+        "and press **c** to copy it through the terminal. Terminals differ, so **s** also saves every "
         "command to a text file and tells you where.\n\n"
-        "[b]⚠ CAUTION[/] marks what can hurt, [b]◷ WAIT[/] how long a step takes to show (◷ FROM: where that figure comes from), [b]✔ VERIFY[/] how to "
-        "see it worked, [b]↶ UNDO[/] how to take a change back ([b]✖ CANNOT BE UNDONE[/] when it cannot). A step repeated for several servers shows once per server (3.1, 3.2). Values you typed or the evidence found are filled in; a computed wait shows its formula "
+        "**⚠ CAUTION** marks what can hurt, **◷ WAIT** how long a step takes to show (**◷ FROM**: where that figure "
+        "comes from), **✔ VERIFY** how to see it worked, **↶ UNDO** how to take a change back (**✖ CANNOT BE "
+        "UNDONE** when it cannot). A step repeated for several servers shows once per server (3.1, 3.2). "
+        "Values you typed or the evidence found are filled in; a computed wait shows its formula "
         "when a value it needs was never given.\n\n"
-        "[b]e[/] exports the whole walk (Markdown for a ticket, or JSON) and shows the file it wrote. "
-        "[b]F4[/] ([b]b[/]) goes back one answer, [b]F5[/] ([b]r[/]) starts over, [b]F2[/] ([b]m[/]) shows the tree map, "
+        "**e** exports the whole walk (Markdown for a ticket, or JSON) and shows the file it wrote. "
+        "**F4** (**b**) goes back one answer, **F5** (**r**) starts over, **F2** (**m**) shows the tree map, "
         "Escape goes home."
     )
 
@@ -142,10 +145,10 @@ class RunbookScreen(WalkActions, Screen):
                     mark, word, classes = STEP_LINE_MARKS[kind]
                     parts.append(Static(label_line(mark, word, text), classes=classes))
             box = Vertical(*parts, classes="step")
-            item = f" · for {step['item']}" if step["item"] else ""
+            repeated = f" · for {step['item']}" if step["item"] else ""
             backup = " · backup" if step["backup"] else ""
             box.border_title = plain(
-                f"Step {step['label']} of {total}{item} · runs on: {step['runs_on']}{backup}", one_line=True
+                f"Step {step['label']} of {total}{repeated} · runs on: {step['runs_on']}{backup}", one_line=True
             )
             widgets.append(box)
         if node.next:

@@ -1,31 +1,21 @@
 """Showing text that did not come from us: log lines, file names, what the operator typed.
 
-Such text is never handed to a markup parser, and loses its escape sequences and control characters before it
-reaches the terminal.
+Such text is never handed to a markup parser, and goes through the core's one cleaner
+(`wizard.core.textsafe.clean`) before it reaches the terminal.
 """
 
 from __future__ import annotations
 
-import re
-
 from textual.content import Content
 
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, clipboard, hyperlinks
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]"  # two-byte escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from wizard.core import textsafe
 
 
 def clean(text: object, *, one_line: bool = False) -> str:
-    """Text with escape sequences and control characters removed; tabs become spaces."""
-    value = _CONTROLS.sub("", _ESCAPES.sub("", str(text).replace("\t", "    ").replace("\r\n", "\n")))
+    """Text as it may be drawn: lines kept (tabs become spaces) unless `one_line` asks for a single line."""
     if one_line:
-        value = " ".join(value.split())
-    return value
+        return " ".join(textsafe.clean(text).split())
+    return textsafe.clean(text, lines=True)
 
 
 def plain(text: object, style: str = "", *, one_line: bool = False) -> Content:

@@ -15,13 +15,14 @@ from wizard.core.model import Check, Question, Tree
 from wizard.core.session import Session
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain, shorten
+from wizard.tui.typed import OnWizardApp
 
 MAX_INDENT = 12
 KIND_MARK = {"question": "?", "check": "⌕", "runbook": "▣", "link": "↪"}
 LEGEND = "● here  ✓ answered  · not taken  │  ? question  ⌕ evidence  ▣ runbook  ↪ link"
 
 
-class TreeMapScreen(Screen):
+class TreeMapScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.typed
     BINDINGS = [
         Binding("escape", "close", "Close map", id="map-close"),
         Binding("f2,m", "close", "Close map", show=False),
@@ -30,10 +31,10 @@ class TreeMapScreen(Screen):
     HELP = (
         "The tree you are in, from its first question down, one line per step, indented by how far it is "
         "from the start.\n\n"
-        "[b]●[/] marks where you are, [b]✓[/] the steps you answered (with your answer), [b]·[/] the ones your "
+        "**●** marks where you are, **✓** the steps you answered (with your answer), **·** the ones your "
         "answers did not lead to. The letter in brackets is the kind of step.\n\n"
-        "Highlight an answered step and press [b]Enter[/] to go back to it: that answer and the ones after it "
-        "are forgotten, the ones before are kept. The list at the top, [b]Your path[/], does the same for steps "
+        "Highlight an answered step and press **Enter** to go back to it: that answer and the ones after it "
+        "are forgotten, the ones before are kept. The list at the top, **Your path**, does the same for steps "
         "in every tree you passed through."
     )
 
@@ -94,12 +95,12 @@ class TreeMapScreen(Screen):
                 prefix = " " * min(depth, MAX_INDENT) + f"{mark} [{KIND_MARK[node.kind]}] "
                 room = max(width - len(prefix), 20)
                 label = shorten(clean(tree.label(node_id)), room)
-                text = [(prefix, "bold"), (label, style)]
+                pieces = [(prefix, "bold"), (label, style)]
                 if node_id in answered and room - len(label) > 6:
-                    text.append((" → " + shorten(clean(answered[node_id].label), room - len(label) - 3), "italic"))
+                    pieces.append((" → " + shorten(clean(answered[node_id].label), room - len(label) - 3), "italic"))
                 if node_id == session.node_id:
                     current = len(options)
-                options.append(Option(join(*text), id=f"node:{node_id}"))
+                options.append(Option(join(*pieces), id=f"node:{node_id}"))
         return options, current
 
     def _describe(self, option: Option) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from collections.abc import Callable, Iterable
 
 from rich.text import Text
 from textual.binding import Binding
@@ -74,6 +74,69 @@ class CommandBlock(Static, can_focus=True):
         self.post_message(self.Copied(self.command))
 
 
+PATH_FLAVOUR = os.path
+"""How paths are split and compared: ntpath on Windows (both separators, any case), posixpath elsewhere."""
+
+Listing = Callable[[str], Iterable[tuple[str, bool]]]
+
+
+def list_folder(folder: str) -> list[tuple[str, bool]]:
+    """(name, is a folder) for each entry of `folder`; raises OSError."""
+    out = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            out.append((entry.name, is_dir))
+    return out
+
+
+def complete_path(value: str, listing: Listing = list_folder, flavour=None) -> str | None:
+    """`value` with its last part completed from what is on disk, or None.
+
+    The last part is cut at either separator the platform knows (`\\` and `/` on Windows) and compared without
+    regard to case where the file system ignores it. What was typed is kept as typed; only the rest is added,
+    and a folder gets the separator the operator used.
+    """
+    flavour = flavour or PATH_FLAVOUR
+    if not value or "\n" in value:
+        return None
+    expanded = flavour.expanduser(value)
+    separators = [s for s in (flavour.sep, flavour.altsep) if s]
+    cut = max(expanded.rfind(s) for s in separators)
+    stem = expanded[cut + 1 :]
+    if not stem:
+        return None
+    if cut >= 0:
+        folder = expanded[: cut + 1]
+        typed_sep = expanded[cut]
+    else:
+        drive = flavour.splitdrive(expanded)[0]
+        folder, typed_sep = (drive or "."), flavour.sep
+        stem = expanded[len(drive):] if drive else stem
+        if not stem:
+            return None
+    ignore_case = flavour.normcase("A") == flavour.normcase("a")
+    fold = str.lower if ignore_case else (lambda text: text)
+    wanted = fold(stem)
+    try:
+        found = sorted((name, is_dir) for name, is_dir in listing(folder) if fold(name).startswith(wanted))
+    except OSError:
+        return None
+    if not found:
+        return None
+    names = [name for name, _ in found]
+    shared = os.path.commonprefix([fold(name) for name in names])
+    choice = names[0][: len(shared)] if len(shared) > len(stem) else names[0]
+    completed = value + choice[len(stem) :]
+    folders = {fold(name) for name, is_dir in found if is_dir}
+    if fold(choice) in folders:
+        completed += typed_sep
+    return completed if completed != value else None
+
+
 class PathSuggester(Suggester):
     """Completes the last part of a path from what is on disk, so Tab or Right finishes a file or folder name."""
 
@@ -81,25 +144,7 @@ class PathSuggester(Suggester):
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        if not value or "\n" in value:
-            return None
-        expanded = os.path.expanduser(value)
-        folder, sep, stem = expanded.rpartition(os.sep)
-        if not stem:
-            return None
-        base = Path(folder or os.sep) if sep else Path(".")
-        try:
-            names = sorted(entry.name for entry in os.scandir(base) if entry.name.startswith(stem))
-        except OSError:
-            return None
-        if not names:
-            return None
-        shared = os.path.commonprefix(names)
-        choice = shared if len(shared) > len(stem) else names[0]
-        completed = value[: len(value) - len(stem)] + choice
-        if choice in names and (base / choice).is_dir():
-            completed += os.sep
-        return completed if completed != value else None
+        return complete_path(value)
 
 
 class PathInput(Input):

@@ -11,44 +11,20 @@ import codecs
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from wizard.core import textsafe
+
 MAX_RECORD = 1 << 20
 """Longest record searched at once, in bytes; a longer one is searched in overlapping windows of this size."""
 WINDOW_OVERLAP = 64 << 10
 """Bytes two windows of an overlong record share, so a match up to this long is found even across a window edge."""
 
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
-      \x1b\[ [0-?]* [ -/]* [@-~]                 # CSI: colours, cursor moves
-    | \x1b\] [^\x07\x1b]* (?:\x07|\x1b\\)?       # OSC: window titles, hyperlinks
-    | \x1b [P^_X] [^\x1b]* (?:\x1b\\)?           # DCS, PM, APC, SOS strings
-    | \x1b [\x20-\x2f]* [\x30-\x7e]              # two- and three-byte escapes
-    | \x9b [0-?]* [ -/]* [@-~]                   # 8-bit CSI
-    """,
-    re.VERBOSE,
-)
-_LINE_BREAKS = re.compile(r"[\t\n\r\v\f]+")
-_INVISIBLE = dict.fromkeys(
-    [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-)
-
-
-def clean(text: str) -> str:
-    """The text as it may be shown on a terminal: escape sequences and control characters removed.
-
-    Tabs and line breaks become single spaces so a multi-line record prints as one line; bidirectional
-    overrides are dropped so a line cannot display in a different order than it reads.
-    """
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    text = _LINE_BREAKS.sub(" ", text)
-    return text.translate(_INVISIBLE).strip()
-
-
-_HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+clean = textsafe.clean
+"""The core's one cleaner (wizard.core.textsafe), kept under this name for the readers."""
 
 
 def has_control_characters(text: str) -> bool:
     """Whether clean() would remove anything besides turning line breaks and tabs into spaces."""
-    return _HIDDEN.search(text) is not None
+    return textsafe.has_unsafe(text)
 
 
 BINARY = "binary"
