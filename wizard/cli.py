@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
         "--evidence", action="append", default=[], metavar="PATH",
         help="a log, folder, export or .zip every check of the walk reads (repeatable)",
     )
+    p.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="a value the ticket already gives (checked like a typed one; that question is not asked)",
+    )
 
     p = sub.add_parser("walk", parents=[common], help="walk a tree without a screen")
     p.add_argument("tree", metavar="TREE")
@@ -181,14 +185,17 @@ def _tree(args: argparse.Namespace, err: IO[str]):
         return catalog, None
 
 
-def _open_tui(args: argparse.Namespace, err: IO[str]) -> int:
-    """The app reads the trees itself once its first screen is up, so the wizard paints sooner."""
+def _open_tui(args: argparse.Namespace, err: IO[str], **start: Any) -> int:
+    """The app reads the trees itself once its first screen is up, so the wizard paints sooner.
+
+    `start` (a tree, its evidence and values) opens that tree at once instead of the home screen.
+    """
     try:
         from wizard.tui.app import create_app
     except ImportError as exc:
         print(f"wizard: the interactive wizard is not available ({exc}); see `wizard --help`", file=err)
         return EXIT_USAGE
-    app = create_app(tree_dirs=args.trees)
+    app = create_app(tree_dirs=args.trees, **start)
     app.run()
     code = app.return_code
     if code is None:  # the app never got going: it was stopped before it could set a code
@@ -327,16 +334,17 @@ def _missing_evidence(args: argparse.Namespace, err: IO[str]) -> bool:
 
 def _cmd_open(args, out, err, stdin) -> int:
     """The interactive wizard at one tree, reading the evidence for every check as it is reached."""
-    _, tree = _tree(args, err)
+    from wizard.core.walk import WalkError, checked_values, parse_assignments
+
+    catalog, tree = _tree(args, err)
     if tree is None or _missing_evidence(args, err):
         return EXIT_USAGE
     try:
-        from wizard.tui.app import create_app
-    except ImportError as exc:
-        print(f"wizard: the interactive wizard is not available ({exc}); see `wizard --help`", file=err)
+        values = checked_values(catalog, parse_assignments(args.set, "--set"))
+    except WalkError as exc:
+        print(f"wizard open: {exc}", file=err)
         return EXIT_USAGE
-    create_app(tree_dirs=args.trees, start_tree=tree.id, evidence=args.evidence).run()
-    return EXIT_OK
+    return _open_tui(args, err, start_tree=tree.id, evidence=args.evidence, values=values)
 
 
 def _cmd_walk(args, out, err, stdin) -> int:

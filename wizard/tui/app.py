@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,9 +90,11 @@ class WizardApp(App[None]):
         tree_dirs: Sequence[str | os.PathLike] = (),
         start_tree: str | None = None,
         evidence: Sequence[str | os.PathLike] = (),
+        values: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.start_tree = start_tree
+        self.start_values = dict(values or {})
         self.start_evidence = tuple(os.fspath(p) for p in evidence)
         self.book: EvidenceBook | None = None
         """Every piece of evidence given for the walk in progress; each check reads it as it is reached."""
@@ -123,7 +125,7 @@ class WizardApp(App[None]):
             return
         if self.start_evidence:
             self.read_evidence(self.start_evidence)
-        self.begin(tree_id, keep_evidence=True)
+        self.begin(tree_id, values=self.start_values, keep_evidence=True)
 
     def _start_loading(self) -> None:
         """Read the trees once the first screen is up. A daemon thread, so quitting never waits for it."""
@@ -473,14 +475,16 @@ def create_app(
     tree_dirs: Sequence[str | os.PathLike] = (),
     start_tree: str | None = None,
     evidence: Sequence[str | os.PathLike] = (),
+    values: Mapping[str, str] | None = None,
 ) -> WizardApp:
     """Build the app. Without a catalog the shipped trees (plus `tree_dirs` and $WIZARD_TREES) are read in the
     background once the home screen is up. With `start_tree` it opens that tree at once, and `evidence` is read
-    for the whole walk."""
+    for the whole walk; `values` are what the ticket already says (checked like typed ones by the command line)."""
     return WizardApp(
         catalog,
         data_dir=Path(data_dir) if data_dir is not None else None,
         tree_dirs=tree_dirs,
         start_tree=start_tree,
         evidence=evidence,
+        values=values,
     )
