@@ -67,7 +67,29 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("triage", parents=[common], help="rank the trees for a symptom, log line or ID")
     p.add_argument("text", metavar="TEXT", help='the ticket text, a log line or an ID; "-" reads standard input')
     p.add_argument("--json", action="store_true")
+    _add_case_commands(sub, common)
     return parser
+
+
+def _add_case_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`test`, `practice` and `serve`: the training side, kept in wizard/commands_cases.py."""
+    p = sub.add_parser("test", parents=[common], help="walk case files headless and report every difference")
+    p.add_argument("paths", nargs="*", metavar="CASE|DIR", help="case.yaml files or folders (default: the shipped cases)")
+    p.add_argument("--json", action="store_true", help="print the results and differences as JSON")
+
+    p = sub.add_parser("practice", parents=[common], help="score a trainee's walk of a case, or report on a class")
+    p.add_argument("case", nargs="?", metavar="CASE", help="a case.yaml, its folder, or TREE/FOLDER of a shipped case")
+    p.add_argument("--answers", metavar="FILE", help="the trainee's saved walk or exported transcript JSON")
+    p.add_argument("--answer", action="append", default=[], metavar="NODE=CHOICE", help="the trainee's answer")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a value the trainee typed")
+    p.add_argument("--trainee", default="", metavar="NAME", help="the trainee's name, kept in the record")
+    p.add_argument("--record", metavar="FILE", help="write the practice record (JSON) for the trainer")
+    p.add_argument("--report", metavar="DIR", help="summarise a folder of practice records")
+    p.add_argument("--format", choices=["md", "html", "json"], default="md")
+
+    p = sub.add_parser("serve", parents=[common], help="serve the interactive wizard to a web browser")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
 
 
 def main(
@@ -97,6 +119,9 @@ def main(
             "walk": _cmd_walk,
             "scan": _cmd_scan,
             "triage": _cmd_triage,
+            "test": _cmd_test,
+            "practice": _cmd_practice,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args, out, err, stdin or sys.stdin)
     except BrokenPipeError:
@@ -268,6 +293,24 @@ def _cmd_triage(args, out, err, stdin) -> int:
     from wizard.commands_evidence import cmd_triage
 
     return cmd_triage(args, _catalog(args, err), out, err, stdin)
+
+
+def _cmd_test(args, out, err, stdin) -> int:
+    from wizard.commands_cases import cmd_test
+
+    return cmd_test(args, _catalog(args, err), out, err)
+
+
+def _cmd_practice(args, out, err, stdin) -> int:
+    from wizard.commands_cases import cmd_practice
+
+    return cmd_practice(args, _catalog(args, err) if args.case else None, out, err)
+
+
+def _cmd_serve(args, out, err, stdin) -> int:
+    from wizard.commands_cases import cmd_serve
+
+    return cmd_serve(args, out, err)
 
 
 if __name__ == "__main__":
