@@ -58,7 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--answer", action="append", default=[], metavar="NODE=CHOICE", help="answer a question")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="give a value a question asks for")
     p.add_argument("--evidence", action="append", default=[], metavar="PATH", help="a log, folder, export or .zip")
-    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--format", choices=["md", "json", "html"], default="md", help="the transcript's format")
+    p.add_argument("--redact", action="store_true", help="replace host names, addresses, domains and site codes")
+    p.add_argument("--keep-mapping", action="store_true", help="with --redact: keep the placeholder mapping (JSON)")
+    p.add_argument("--reason", action="append", default=[], metavar="NODE=TEXT", help="why an answer overrides the evidence")
+    p.add_argument("--answers", metavar="FILE", help="replay a saved walk or an exported transcript JSON")
 
     p = sub.add_parser("scan", parents=[common], help="find every known signature in logs, folders or bundles")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -252,17 +256,22 @@ def _cmd_graph(args, out, err, stdin) -> int:
 
 
 def _cmd_walk(args, out, err, stdin) -> int:
-    from wizard.core.render import question_dict, question_markdown, runbook_dict, runbook_markdown
+    from wizard.core.render import question_markdown
     from wizard.core.walk import WalkError, parse_assignments, walk
 
     catalog, tree = _tree(args, err)
     if tree is None:
         return EXIT_USAGE
+    from wizard.commands_cases import ReplayError, replay, write_walk
+
     try:
         answers = parse_assignments(args.answer, "--answer")
         values = parse_assignments(args.set, "--set")
-        outcome = walk(catalog, tree.id, answers=answers, values=values, evidence=args.evidence)
-    except WalkError as exc:
+        if args.answers:
+            outcome = replay(args, catalog, tree.id, answers, values)
+        else:
+            outcome = walk(catalog, tree.id, answers=answers, values=values, evidence=args.evidence)
+    except (WalkError, ReplayError) as exc:
         print(f"wizard walk: {exc}", file=err)
         return EXIT_USAGE
     for problem in outcome.problems:
@@ -270,16 +279,10 @@ def _cmd_walk(args, out, err, stdin) -> int:
     for note in outcome.notes:
         print(f"note: {note}", file=err)
     session = outcome.session
-    if outcome.status == "runbook":
-        if args.format == "json":
-            _dump(runbook_dict(session), out)
-        else:
-            out.write(runbook_markdown(session))
-        return EXIT_OK
-    if args.format == "json":
-        _dump(question_dict(session), out)
-    else:
-        out.write(question_markdown(session))
+    if outcome.status == "runbook" or args.format != "md" or args.redact:
+        code = write_walk(args, session, out, err)
+        return EXIT_OK if code == EXIT_OK and outcome.status == "runbook" else code or EXIT_QUESTION
+    out.write(question_markdown(session))
     return EXIT_QUESTION
 
 

@@ -72,3 +72,67 @@ def cmd_serve(args: Any, out: TextIO, err: TextIO) -> int:
 
 def python_command() -> str:
     return sys.executable
+
+
+# ------------------------------------------------------------------------------------------------ walk output
+
+
+class ReplayError(ValueError):
+    """A file given to --answers that cannot be replayed; the message is for the operator."""
+
+
+def write_walk(args: Any, session: Any, out: TextIO, err: TextIO) -> int:
+    """The walk as a transcript in the format asked for; 0 when written, 2 when it cannot be."""
+    from wizard.core.transcript import render, transcript
+    from wizard.core.walk import WalkError, parse_assignments
+
+    try:
+        reasons = parse_assignments(getattr(args, "reason", []) or [], "--reason")
+    except WalkError as exc:
+        print(f"wizard walk: {exc}", file=err)
+        return EXIT_USAGE
+    if getattr(args, "keep_mapping", False) and not getattr(args, "redact", False):
+        print("wizard walk: --keep-mapping only means something with --redact", file=err)
+        return EXIT_USAGE
+    data = transcript(session, reasons=reasons, redact=args.redact, keep_mapping=args.keep_mapping)
+    if args.keep_mapping and args.format != "json":
+        print("note: the placeholder mapping is kept only in the JSON format", file=err)
+    out.write(render(data, args.format))
+    return EXIT_OK
+
+
+def replay(args: Any, catalog: Any, tree_id: str, answers: dict[str, str], values: dict[str, str]) -> Any:
+    """Replay a saved walk or an exported transcript. Extra --answer, --set or --evidence walk on from it."""
+    from wizard.core.session import SessionFileError, from_dict
+    from wizard.core.transcript import session_data
+    from wizard.core.walk import WalkOutcome, walk
+
+    try:
+        raw = Path(args.answers).read_text(encoding="utf-8")
+        data = session_data(json.loads(raw))
+    except OSError as exc:
+        raise ReplayError(f"cannot read {args.answers}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReplayError(f"{args.answers} is not a JSON file: {exc}") from None
+    except ValueError as exc:
+        raise ReplayError(f"{args.answers}: {exc}") from None
+    if data.get("start_tree") != tree_id:
+        raise ReplayError(f"{args.answers} is a walk of tree '{data.get('start_tree')}', not '{tree_id}'")
+    try:
+        loaded = from_dict(data, catalog)
+    except SessionFileError as exc:
+        raise ReplayError(f"{args.answers}: {exc}") from None
+    session = loaded.session
+    notes = list(loaded.warnings)
+    if answers or values or args.evidence:
+        replayed = {f"{m.tree}:{m.node}": m.choice for m in session.moves if m.choice and not m.is_link}
+        typed = dict(session.preset)
+        for move in session.moves:
+            if move.value is not None and not move.choice:
+                typed.update(move.captured)
+        outcome = walk(catalog, tree_id, answers={**replayed, **answers}, values={**typed, **values},
+                       evidence=args.evidence)
+        outcome.notes[:0] = notes
+        return outcome
+    status = "runbook" if session.at_runbook else "question"
+    return WalkOutcome(status, session, notes, [])
