@@ -136,3 +136,109 @@ def replay(args: Any, catalog: Any, tree_id: str, answers: dict[str, str], value
         return outcome
     status = "runbook" if session.at_runbook else "question"
     return WalkOutcome(status, session, notes, [])
+
+
+# ------------------------------------------------------------------------------------------------ practice
+
+
+def resolve_case(name: str) -> Path:
+    """A case.yaml, its folder, or TREE/FOLDER of a shipped case."""
+    from wizard.core.cases import CASE_FILE, shipped_cases_dir
+
+    given = Path(name)
+    if given.exists():
+        return given / CASE_FILE if given.is_dir() else given
+    shipped = shipped_cases_dir() / name / CASE_FILE
+    if "/" in name and ".." not in Path(name).parts and shipped.is_file():
+        return shipped
+    raise FileNotFoundError(name)
+
+
+def cmd_practice(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
+    """Score a trainee's walk of a case (and write the record), or summarise a folder of records."""
+    from wizard.core import practice
+
+    if args.report:
+        folder = Path(args.report)
+        if not folder.is_dir():
+            print(f"wizard practice: {folder}: no such folder", file=err)
+            return EXIT_USAGE
+        report = practice.read_class(folder)
+        for problem in report.problems:
+            print(f"wizard practice: skipped {problem}", file=err)
+        if args.format == "html":
+            out.write(practice.report_html(report))
+        elif args.format == "json":
+            _dump({"records": len(report.records), "questions": [
+                {"question": t.key, "prompt": t.prompt, "answered": t.answered, "wrong": t.wrong,
+                 "chosen_instead": dict(t.wrong_choices), "expert": t.expected} for t in report.questions]}, out)
+        else:
+            out.write(practice.report_markdown(report))
+        return EXIT_OK if report.records else EXIT_PROBLEMS
+    if not args.case:
+        print("wizard practice: name a case (TREE/FOLDER, a case folder or case.yaml) or give --report DIR", file=err)
+        return EXIT_USAGE
+    from wizard.core.cases import check_references, load_case
+
+    try:
+        path = resolve_case(args.case)
+    except FileNotFoundError:
+        print(f"wizard practice: no case '{args.case}'; try a folder under samples/, such as "
+              "key-exchange/dal-keys-never-exchanged", file=err)
+        return EXIT_USAGE
+    loaded = load_case(path)
+    problems = list(loaded.problems) + (check_references(loaded.case, catalog) if loaded.case else [])
+    if not loaded.ok or any(p.severity == "error" for p in problems):
+        for problem in problems:
+            print(problem.format(), file=err)
+        return EXIT_USAGE
+    case = loaded.case
+    assert case is not None
+    if not (args.answers or args.answer or args.set):
+        out.write(_briefing(case))
+        return EXIT_OK
+    from wizard.core.walk import WalkError, parse_assignments, walk
+
+    try:
+        answers = parse_assignments(args.answer, "--answer")
+        values = parse_assignments(args.set, "--set")
+        if args.answers:
+            args.evidence = [] if not (answers or values) else [str(p) for p in case.evidence]
+            outcome = replay(args, catalog, case.tree, answers, values)
+        else:
+            outcome = walk(catalog, case.tree, answers=answers, values=values, evidence=list(case.evidence))
+    except (WalkError, ReplayError) as exc:
+        print(f"wizard practice: {exc}", file=err)
+        return EXIT_USAGE
+    for note in outcome.notes:
+        print(f"note: {note}", file=err)
+    result = practice.score(case, outcome.session)
+    if args.record:
+        from wizard.core.session import write_atomic
+
+        data = practice.record(case, outcome.session, trainee=args.trainee)
+        write_atomic(Path(args.record), json.dumps(data, indent=1, ensure_ascii=False) + "\n", private=False)
+    if args.format == "json":
+        _dump(practice.record(case, outcome.session, trainee=args.trainee), out)
+    else:
+        out.write(practice.score_markdown(case, result, args.trainee))
+    return EXIT_OK
+
+
+def _briefing(case: Any) -> str:
+    """What a trainee gets before walking: the ticket, where the evidence is, and how to hand in the answers."""
+    lines = [f"# Practice: {case.title}", "", "## The ticket", ""]
+    lines += ["    " + line for line in case.ticket.rstrip().splitlines()]
+    lines += ["", "## The evidence", ""]
+    lines += [f"- {p}" for p in case.evidence]
+    lines += [
+        "",
+        "## Your walk",
+        "",
+        f"Walk the tree `{case.tree}` with this evidence, in the wizard (`wizard`, then save the walk) or with",
+        f"`wizard walk {case.tree} --evidence ... --answer NODE=CHOICE`, then hand in your answers:",
+        "",
+        f"    wizard practice {case.id} --answers YOUR-WALK.json --trainee NAME --record NAME.json",
+        "",
+    ]
+    return "\n".join(lines)
