@@ -52,6 +52,12 @@ def test_every_sample_folder_is_a_case():
     assert folders and folders == {p.parent for p in SHIPPED}
 
 
+def test_every_tree_has_at_least_three_cases():
+    trees = sorted(p.stem for p in (ROOT / "trees").glob("*.yaml"))
+    per_tree = {tree: [p for p in SHIPPED if p.parent.parent.name == tree] for tree in trees}
+    assert all(len(found) >= 3 for found in per_tree.values()), {t: len(f) for t, f in per_tree.items()}
+
+
 def test_every_shipped_case_passes():
     code, out, err = run("test")
     assert code == 0, out + err
