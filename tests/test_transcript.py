@@ -209,3 +209,18 @@ def test_replay_refuses_what_it_cannot_replay(tmp_path, catalog):
     assert code == 2 and "tree 'rms-failover'" in err
     with pytest.raises(ValueError):
         session_data(["not", "a", "walk"])
+
+
+def test_replay_a_runbook_exported_by_the_wizard(tmp_path, catalog):
+    """The wizard's JSON export (a runbook document) replays too: its path and values are enough."""
+    from wizard.core.render import runbook_dict
+
+    case = next(c for c in CASES if c.id == "key-exchange/dal-sender-cannot-connect")
+    session = walked(case, catalog)
+    exported = tmp_path / "export.json"
+    exported.write_text(json.dumps(runbook_dict(session)))
+    code, out, err = run("walk", "key-exchange", "--answers", str(exported), "--format", "json")
+    assert code == 0, err
+    again = json.loads(out)
+    assert (again["tree"], again["node"]) == ("sender-address", "rb-create-up-address")
+    assert again["values"]["child_server"] == "DAL-CM01"

@@ -17,7 +17,7 @@ def _dump(data: Any, out: TextIO) -> None:
 
 def cmd_test(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
     """Walk each case and print every difference from its expected path, located in the case file."""
-    from wizard.core.cases import case_files, test_cases
+    from wizard.core.cases import case_files, run_cases
 
     for target in args.paths:
         if not Path(target).exists():
@@ -28,7 +28,7 @@ def cmd_test(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
         where = ", ".join(args.paths) or "the shipped samples"
         print(f"wizard test: no case.yaml found in {where}", file=err)
         return EXIT_USAGE
-    report = test_cases(files, catalog)
+    report = run_cases(files, catalog)
     differences = sorted(report.differences, key=lambda d: d.sort_key)
     if args.json:
         _dump(

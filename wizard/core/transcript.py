@@ -342,7 +342,7 @@ def to_html(data: Mapping[str, Any]) -> str:
 
 
 def session_data(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A saved walk (session JSON) as it is, or a transcript JSON turned into one, for session.from_dict."""
+    """A saved walk (session JSON) as it is, or a transcript or exported runbook JSON turned into one, for from_dict."""
     from wizard.core.session import FORMAT as SESSION_FORMAT
     from wizard.core.session import FORMAT_VERSION as SESSION_VERSION
 
@@ -350,7 +350,9 @@ def session_data(data: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError("not a saved walk or a transcript: the file holds no JSON object")
     if data.get("format") == SESSION_FORMAT:
         return dict(data)
-    if data.get("format") != FORMAT:
+    exported = "format" not in data and data.get("status") in ("runbook", "question") and isinstance(
+        data.get("path"), list)
+    if data.get("format") != FORMAT and not exported:
         raise ValueError("not a saved walk or a transcript (no 'format' of wizard-session or wizard-transcript)")
     if data.get("redacted"):
         raise ValueError("this transcript is redacted; its values are placeholders and cannot be replayed")
@@ -373,16 +375,22 @@ def session_data(data: Mapping[str, Any]) -> dict[str, Any]:
         )
     trees = {k: {"version": v.get("version"), "hash": v.get("hash")} for k, v in (data.get("trees") or {}).items()
              if isinstance(v, Mapping)}
+    first = moves[0]["tree"] if moves else None
+    preset = data.get("preset")
+    if exported:
+        # A runbook or question exported by the wizard's export dialog: no start tree or preset of its own, but the
+        # path starts in the start tree and `values` holds everything captured, evidence included.
+        preset = {k: v for k, v in (data.get("values") or {}).items() if isinstance(v, str)}
     return {
         "format": SESSION_FORMAT,
         "format_version": SESSION_VERSION,
         "id": data.get("session") or "",
         "created": data.get("started") or "",
         "updated": data.get("ended") or "",
-        "start_tree": data.get("start_tree") or data.get("tree"),
+        "start_tree": data.get("start_tree") or first or data.get("tree"),
         "tree": data.get("tree"),
         "node": data.get("node"),
         "trees": trees,
-        "preset": data.get("preset") or {},
+        "preset": preset or {},
         "moves": moves,
     }
