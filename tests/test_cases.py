@@ -175,3 +175,19 @@ def test_hostile_case_files_give_located_problems(tmp_path, text, code):
     loaded = load_case(path)
     assert code in {p.code for p in loaded.problems}
     assert all(p.file == str(path) and p.line >= 1 and p.col >= 1 for p in loaded.problems)
+
+
+def test_evidence_may_not_leave_the_case_folder_through_a_link(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.log").write_text("x\n")
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "logs").symlink_to(outside, target_is_directory=True)
+    (case / "case.yaml").write_text(
+        "case: 1\ntree: key-exchange\ntitle: t\nticket: t\nevidence: [logs, /etc/passwd, 'C:\\\\Windows']\n"
+        "path:\n  - key-exchange:c-despool-key-errors: key-missing\nrunbook: rb-manual-key-exchange\n"
+    )
+    problems = [p for p in load_case(case / "case.yaml").problems if p.code == "WC104"]
+    assert [p.path for p in problems] == ["evidence[0]", "evidence[1]", "evidence[2]"]
+    assert all("leads out" in p.message or "must stay inside" in p.message for p in problems)

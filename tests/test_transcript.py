@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wizard.cli import main
 from wizard.core.cases import case_files, load_case
@@ -224,3 +226,21 @@ def test_replay_a_runbook_exported_by_the_wizard(tmp_path, catalog):
     again = json.loads(out)
     assert (again["tree"], again["node"]) == ("sender-address", "rb-create-up-address")
     assert again["values"]["child_server"] == "DAL-CM01"
+
+
+_PIECES = ["NYC-CM01", "srv42.corp.example-co.com", "10.9.8.7", "site DAL", "SMS_BOS", "\\\\FILE01\\share", " ",
+           ", ", ":", "(", ")", "despool.log", "KB2469993", "0x80004005", "é", "\n", "<b>", "`", "fe80::1"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=6), max_size=25))
+def test_whatever_the_text_no_learned_name_survives(parts):
+    text = "".join(parts)
+    redactor = Redactor()
+    redactor.learn_text(text)
+    out = redactor.text(text)
+    for (kind, name) in redactor.names:
+        if kind == "site":
+            assert not re.search(r"(?<![A-Za-z0-9])" + re.escape(name) + r"(?![A-Za-z0-9])", out), (name, out)
+        else:
+            assert not re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9-])", out.lower()), (name, out)

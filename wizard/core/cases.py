@@ -242,7 +242,8 @@ class _Reader:
                 self.report("WZ203", fpath, "an evidence path must be text")
                 continue
             relative = Path(item)
-            if relative.is_absolute() or item.startswith(("\\", "/")) or ".." in relative.parts:
+            drive = item[1:2] == ":" and item[:1].isalpha()
+            if relative.is_absolute() or drive or item.startswith(("\\", "/")) or ".." in relative.parts:
                 self.report("WC104", fpath, f"evidence path '{item}' must stay inside the case folder",
                             "give a path relative to the folder that holds case.yaml")
                 continue
