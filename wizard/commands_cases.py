@@ -229,8 +229,8 @@ def _briefing(case: Any) -> str:
     """What a trainee gets before walking: the ticket, where the evidence is, and how to hand in the answers."""
     lines = [f"# Practice: {case.title}", "", "## The ticket", ""]
     lines += ["    " + line for line in case.ticket.rstrip().splitlines()]
-    lines += ["", "## The evidence", ""]
-    lines += [f"- {p}" for p in case.evidence]
+    lines += ["", "## The evidence", "", f"In {case.folder}:", ""]
+    lines += [f"- {p.relative_to(case.folder) if p.is_relative_to(case.folder) else p}" for p in case.evidence]
     lines += [
         "",
         "## Your walk",

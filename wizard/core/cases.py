@@ -20,6 +20,7 @@ from wizard.core.lint_codes import closest
 from wizard.core.yamlsafe import Locator
 
 CASE_FILE = "case.yaml"
+TRAINER_README = "README.md"
 CASE_FORMAT = 1
 TRIAGE_RANK_LIMIT = 2
 """Triage must put the case's tree at most this far down its ranking of the ticket."""
@@ -225,7 +226,8 @@ class _Reader:
     def evidence(self, value: Any, given: bool) -> tuple[Path, ...]:
         folder = self.file.parent
         if not given or value is None:
-            return (folder,)
+            # The whole folder, less the case file and the trainer's README: their words are no evidence.
+            return tuple(sorted(p for p in folder.iterdir() if p.name not in (CASE_FILE, TRAINER_README)))
         if isinstance(value, str):
             value = [value]
             items = [("evidence", value[0])]
@@ -234,7 +236,7 @@ class _Reader:
         else:
             self.report("WZ204", "evidence", "evidence must be a path or a list of paths",
                         "write evidence: [despool.log, inboxes]")
-            return (folder,)
+            return ()
         out: list[Path] = []
         root = folder.resolve()
         for fpath, item in items:
