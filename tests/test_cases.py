@@ -191,3 +191,12 @@ def test_evidence_may_not_leave_the_case_folder_through_a_link(tmp_path):
     problems = [p for p in load_case(case / "case.yaml").problems if p.code == "WC104"]
     assert [p.path for p in problems] == ["evidence[0]", "evidence[1]", "evidence[2]"]
     assert all("leads out" in p.message or "must stay inside" in p.message for p in problems)
+
+
+def test_a_site_tests_its_own_tree_with_its_own_case():
+    site_case = FIXTURES / "site"
+    code, out, err = run("test", "--trees", str(ROOT / "tests" / "fixtures" / "good"), str(site_case))
+    assert code == 0, out + err
+    assert "1 case(s), 1 passed" in out
+    code, out, _ = run("test", str(site_case))  # without the site's trees the case names an unknown tree
+    assert code == 1 and "WC101" in out

@@ -235,7 +235,7 @@ def _briefing(case: Any) -> str:
         "",
         "## Your walk",
         "",
-        f"Walk the tree `{case.tree}` with this evidence, in the wizard (`wizard`, then save the walk) or with",
+        f"Walk the tree `{case.tree}` with this evidence, in the wizard (`wizard`; it saves every walk by itself) or with",
         f"`wizard walk {case.tree} --evidence ... --answer NODE=CHOICE`, then hand in your answers:",
         "",
         f"    wizard practice {case.id} --answers YOUR-WALK.json --trainee NAME --record NAME.json",

@@ -251,7 +251,7 @@ def expert_for(case: Case, catalog: Any | None = None) -> Expert:
         catalog = load_catalog()
     key = (str(case.file), id(catalog))
     found = _EXPERTS.get(key)
-    if found is None or found.case is not case:
+    if found is None or found.case is not case or found.catalog is not catalog:
         found = _EXPERTS[key] = Expert(case, catalog)
         while len(_EXPERTS) > 16:
             _EXPERTS.pop(next(iter(_EXPERTS)))
