@@ -258,7 +258,8 @@ body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}h3{font-size:1rem}
 table.meta td{padding:.1rem .8rem .1rem 0;vertical-align:top}
 ol.qa li{margin-bottom:.6rem}.answer{font-weight:bold}.note{color:#555}
-.cite{font-family:monospace;font-size:.85rem;white-space:pre-wrap;word-break:break-all;margin:.1rem 0 .1rem 1rem}
+.cite{font-family:monospace;font-size:.85rem;white-space:pre-wrap;word-break:break-all;margin:.4rem 0 .4rem 1rem;
+border-left:3px solid #ccc;padding-left:.5rem}.where{color:#555;font-weight:bold}
 pre{background:#f4f4f4;padding:.6rem;overflow-x:auto}.caution{border-left:4px solid #b00;padding-left:.6rem}
 .override{border-left:4px solid #c80;padding-left:.6rem}
 @media print{body{margin:0}}
@@ -299,7 +300,7 @@ def to_html(data: Mapping[str, Any]) -> str:
             note = ' <span class="note">(as the evidence proposed)</span>'
         out.append(f'<li>{_e(row["prompt"])} <span class="answer">{_e(row["answer"])}</span>{note}')
         for cite in row.get("evidence", []):
-            out.append(f'<div class="cite">{_e(_where(cite))}  {_e(cite.get("text", ""))}</div>')
+            out.append(f'<div class="cite"><span class="where">{_e(_where(cite))}</span>\n{_e(cite.get("text", ""))}</div>')
         out.append("</li>")
     out.append("</ol>")
     if data.get("overrides"):
