@@ -232,7 +232,7 @@ _PIECES = ["NYC-CM01", "srv42.corp.example-co.com", "10.9.8.7", "site DAL", "SMS
            ", ", ":", "(", ")", "despool.log", "KB2469993", "0x80004005", "é", "\n", "<b>", "`", "fe80::1"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=6), max_size=25))
 def test_whatever_the_text_no_learned_name_survives(parts):
     text = "".join(parts)

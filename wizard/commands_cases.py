@@ -109,7 +109,7 @@ def replay(args: Any, catalog: Any, tree_id: str, answers: dict[str, str], value
 
     try:
         raw = Path(args.answers).read_text(encoding="utf-8")
-        data = session_data(json.loads(raw))
+        data = session_data(json.loads(raw), catalog)
     except OSError as exc:
         raise ReplayError(f"cannot read {args.answers}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

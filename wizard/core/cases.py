@@ -451,25 +451,55 @@ def run_case(case: Case, catalog: Any) -> CaseRun:
         top = ", ".join(ranked[:TRIAGE_RANK_LIMIT]) or "nothing"
         diffs.append(case.diagnostic("WC200", "ticket", f"triage of the ticket {position} (first: {top})",
                                      "use the words of the tree's triage symptoms, or add a symptom to the tree"))
-    try:
-        outcome = walk(catalog, case.tree, answers=case.answers, values=case.values,
-                       evidence=list(case.evidence))
-    except WalkError as exc:
-        diffs.append(case.diagnostic("WC207", "answers" if case.answers else "tree", f"the walk stopped: {exc}"))
+    values = dict(case.values)
+    for _ in range(len(values) + 1):
+        try:
+            outcome = walk(catalog, case.tree, answers=case.answers, values=values, evidence=list(case.evidence))
+            break
+        except WalkError as exc:
+            name = _value_named(str(exc), values)
+            if name is not None and "no question asks" in str(exc):
+                # A value no tree asks for: say so at its line and walk on without it.
+                diffs.append(case.diagnostic("WC208", f"values.{name}", f"the value {name} was never asked for",
+                                             at_key=True))
+                values.pop(name)
+                continue
+            where = f"values.{name}" if name is not None else _answer_named(str(exc), case) or "tree"
+            diffs.append(case.diagnostic("WC207", where, f"the walk stopped: {exc}", at_key=where != "tree"))
+            return run
+    else:  # pragma: no cover - every pass either walks or drops one value
         return run
     run.outcome = outcome
     for problem in outcome.problems:
         diffs.append(case.diagnostic("WC209", "evidence" if case.locator.value("evidence") else "tree",
                                      f"evidence: {problem}"))
     diffs += compare_path(case, catalog, outcome.session)
-    diffs += _unused(case, outcome)
+    diffs += _unused(case, outcome, values)
     session = outcome.session
     reached = (session.tree_id, session.node_id) if outcome.status == "runbook" else None
     if reached != (case.runbook_tree, case.runbook):
         got = f"runbook {reached[0]}:{reached[1]}" if reached else f"question {session.tree_id}:{session.node_id}"
+        on_path = any((s.tree, s.node) == (session.tree_id, session.node_id) for s in case.path)
+        hint = "" if reached or on_path else (
+            f"nothing in the case answers {session.tree_id}:{session.node_id}; add it to answers and to path")
         diffs.append(case.diagnostic("WC205", "runbook", f"expected runbook {case.runbook_tree}:{case.runbook}, "
-                                     f"the walk ended at {got}"))
+                                     f"the walk ended at {got}", hint))
     return run
+
+
+def _value_named(message: str, values: dict[str, str]) -> str | None:
+    """The value a walk error is about (`--set NAME=...`), when the case gives one of that name."""
+    head = message.partition("--set ")[2].partition("=")[0]
+    return head if head in values else None
+
+
+def _answer_named(message: str, case: Case) -> str | None:
+    """The answers entry a walk error is about (it names TREE/NODE), as a field path of the case."""
+    for key in case.answers:
+        tree_id, sep, node_id = key.rpartition(":")
+        if f"/{node_id}:" in message or f"/{node_id} " in message:
+            return f"answers.{key}"
+    return None
 
 
 def compare_path(case: Case, catalog: Any, session: Any) -> list[Diagnostic]:
@@ -533,7 +563,7 @@ def _proposal_at(session: Any, tree_id: str, node_id: str) -> str | None:
     return None
 
 
-def _unused(case: Case, outcome: Any) -> list[Diagnostic]:
+def _unused(case: Case, outcome: Any, values: dict[str, str]) -> list[Diagnostic]:
     """Answers for nodes the walk never reached, and values no question took: a case gone stale."""
     diffs: list[Diagnostic] = []
     reached = {(m.tree, m.node) for m in outcome.session.moves}
@@ -552,7 +582,7 @@ def _unused(case: Case, outcome: Any) -> list[Diagnostic]:
             capture = getattr(node, "capture", None)
             if capture is not None:
                 taken.add(capture.name)
-    for name in case.values:
+    for name in values:
         if name not in taken:
             diffs.append(case.diagnostic("WC208", f"values.{name}", f"the value {name} was never asked for",
                                          at_key=True))

@@ -154,7 +154,11 @@ class Expert:
 
     def _read_evidence(self) -> dict[tuple[str, str], str | None]:
         from wizard.core.evidence import probes_for, propose, scan
-        from wizard.core.walk import check_is_covered
+
+        try:  # where the engine that decides what comes next keeps it
+            from wizard.core.flow import covers as check_is_covered
+        except ImportError:
+            from wizard.core.walk import check_is_covered
 
         report = scan(list(self.case.evidence), probes_for(self.catalog))
         hits: dict[tuple[str, str], list[Any]] = {}
@@ -197,9 +201,10 @@ class Expert:
         )
 
     def score(self, session: Any, *, started: str | None = None, ended: str | None = None) -> Score:
-        verdicts = tuple(self.judge(m) for m in session.moves if not m.is_link)
-        checks = [v for v, m in zip(verdicts, [m for m in session.moves if not m.is_link])
-                  if isinstance(self.catalog.get(m.tree).nodes[m.node], Check)]
+        # Only the trainee's own answers are judged: not link crossings, nor values the wizard already knew.
+        answered = [m for m in session.moves if not m.is_link and not getattr(m, "auto", False)]
+        verdicts = tuple(self.judge(m) for m in answered)
+        checks = [v for v, m in zip(verdicts, answered) if isinstance(self.catalog.get(m.tree).nodes[m.node], Check)]
         reached = f"{session.tree_id}:{session.node_id}" if session.at_runbook else None
         return Score(
             right=sum(v.right is True for v in verdicts),

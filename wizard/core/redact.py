@@ -178,9 +178,11 @@ class Redactor:
     def _patterns(self) -> tuple[Any, Any]:
         if self._compiled is None:
             folded = sorted((k for (kind, k) in self.names if kind != "site"), key=len, reverse=True)
-            # An underscore ends a name too (\\NYC-CM01\SMS_NYC), so the start is matched by hand, not by \b.
+            # An underscore ends a name too (\\NYC-CM01\SMS_NYC, fe80::1_old), so both ends are matched by hand,
+            # not by \b; RE2 has no lookaround, so the characters around a name are taken and put back.
             alternatives = "|".join(re2.escape(w) for w in folded)
-            any_case = re2.compile(r"(?i)(^|[^A-Za-z0-9])(" + alternatives + r")\b") if folded else None
+            any_case = (re2.compile(r"(?i)(^|[^A-Za-z0-9])(" + alternatives + r")([^A-Za-z0-9]|$)")
+                        if folded else None)
             self._compiled = (any_case, {k for (kind, k) in self.names if kind == "site"})
         return self._compiled
 
@@ -198,7 +200,10 @@ class Redactor:
             return text
         any_case, sites = self._patterns()
         if any_case is not None:
-            text = any_case.sub(lambda m: m.group(1) + self._lookup(m.group(2)), text)
+            # A match takes the character after it, which may be the one before the next name; a second pass
+            # catches the names the first had to skip (their neighbours are placeholders by then).
+            for _ in range(2):
+                text = any_case.sub(lambda m: m.group(1) + self._lookup(m.group(2)) + m.group(3), text)
         if sites:
             text = _TOKEN.sub(lambda m: self.names[("site", m.group(0))] if m.group(0) in sites else m.group(0),
                               text)

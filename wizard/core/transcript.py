@@ -342,7 +342,7 @@ def to_html(data: Mapping[str, Any]) -> str:
 # ------------------------------------------------------------------------------------------------ replay
 
 
-def session_data(data: Mapping[str, Any]) -> dict[str, Any]:
+def session_data(data: Mapping[str, Any], catalog: Any = None) -> dict[str, Any]:
     """A saved walk (session JSON) as it is, or a transcript or exported runbook JSON turned into one, for from_dict."""
     from wizard.core.session import FORMAT as SESSION_FORMAT
     from wizard.core.session import FORMAT_VERSION as SESSION_VERSION
@@ -372,6 +372,7 @@ def session_data(data: Mapping[str, Any]) -> dict[str, Any]:
                 "captured": row.get("captured") or {},
                 "at": row.get("at") or "",
                 "link": bool(row.get("link")),
+                "auto": bool(row.get("auto")),
             }
         )
     trees = {k: {"version": v.get("version"), "hash": v.get("hash")} for k, v in (data.get("trees") or {}).items()
@@ -380,8 +381,10 @@ def session_data(data: Mapping[str, Any]) -> dict[str, Any]:
     preset = data.get("preset")
     if exported:
         # A runbook or question exported by the wizard's export dialog: no start tree or preset of its own, but the
-        # path starts in the start tree and `values` holds everything captured, evidence included.
-        preset = {k: v for k, v in (data.get("values") or {}).items() if isinstance(v, str)}
+        # path starts in the start tree and `values` holds everything captured, evidence included. Values a step of
+        # the path typed are left to that step, so the replay asks it as the walk did.
+        typed = _typed_names(moves, catalog)
+        preset = {k: v for k, v in (data.get("values") or {}).items() if isinstance(v, str) and k not in typed}
     return {
         "format": SESSION_FORMAT,
         "format_version": SESSION_VERSION,
@@ -395,3 +398,17 @@ def session_data(data: Mapping[str, Any]) -> dict[str, Any]:
         "preset": preset or {},
         "moves": moves,
     }
+
+
+def _typed_names(moves: list[dict[str, Any]], catalog: Any) -> set[str]:
+    """Capture names of the path's steps that took a typed value."""
+    names: set[str] = set()
+    if catalog is None:
+        return names
+    for move in moves:
+        tree = catalog.trees.get(move.get("tree")) if hasattr(catalog, "trees") else None
+        node = tree.nodes.get(move.get("node")) if tree is not None else None
+        capture = getattr(node, "capture", None)
+        if capture is not None and move.get("value") is not None:
+            names.add(capture.name)
+    return names
