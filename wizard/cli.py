@@ -67,7 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--answer", action="append", default=[], metavar="NODE=CHOICE", help="answer a question")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="give a value a question asks for")
     p.add_argument("--evidence", action="append", default=[], metavar="PATH", help="a log, folder, export or .zip")
-    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--format", choices=["md", "json", "html"], default="md", help="the transcript's format")
+    p.add_argument("--redact", action="store_true", help="replace host names, addresses, domains and site codes")
+    p.add_argument("--keep-mapping", action="store_true", help="with --redact: keep the placeholder mapping (JSON)")
+    p.add_argument("--reason", action="append", default=[], metavar="NODE=TEXT", help="why an answer overrides the evidence")
+    p.add_argument("--answers", metavar="FILE", help="replay a saved walk or an exported transcript JSON")
     _output_options(p)
 
     p = sub.add_parser("scan", parents=[common], help="find every known signature in logs, folders or bundles")
@@ -81,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("triage", parents=[common], help="rank the trees for a symptom, log line or ID")
     p.add_argument("text", metavar="TEXT", help='the ticket text, a log line or an ID; "-" reads standard input')
     p.add_argument("--json", action="store_true")
+    _add_case_commands(sub, common)
     return parser
 
 
@@ -104,6 +109,27 @@ class CleanWriter:
 
     def flush(self) -> None:
         self.stream.flush()
+
+
+def _add_case_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`test`, `practice` and `serve`: the training side, kept in wizard/commands_cases.py."""
+    p = sub.add_parser("test", parents=[common], help="walk case files headless and report every difference")
+    p.add_argument("paths", nargs="*", metavar="CASE|DIR", help="case.yaml files or folders (default: the shipped cases)")
+    p.add_argument("--json", action="store_true", help="print the results and differences as JSON")
+
+    p = sub.add_parser("practice", parents=[common], help="score a trainee's walk of a case, or report on a class")
+    p.add_argument("case", nargs="?", metavar="CASE", help="a case.yaml, its folder, or TREE/FOLDER of a shipped case")
+    p.add_argument("--answers", metavar="FILE", help="the trainee's saved walk or exported transcript JSON")
+    p.add_argument("--answer", action="append", default=[], metavar="NODE=CHOICE", help="the trainee's answer")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a value the trainee typed")
+    p.add_argument("--trainee", default="", metavar="NAME", help="the trainee's name, kept in the record")
+    p.add_argument("--record", metavar="FILE", help="write the practice record (JSON) for the trainer")
+    p.add_argument("--report", metavar="DIR", help="summarise a folder of practice records")
+    p.add_argument("--format", choices=["md", "html", "json"], default="md")
+
+    p = sub.add_parser("serve", parents=[common], help="serve the interactive wizard to a web browser")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
 
 
 def main(
@@ -138,6 +164,9 @@ def main(
             "scan": _cmd_scan,
             "triage": _cmd_triage,
             "collect": _cmd_collect,
+            "test": _cmd_test,
+            "practice": _cmd_practice,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args, out, err, stdin or sys.stdin)
     except WizardError as exc:  # a refusal meant for the operator, whichever command met it
@@ -348,17 +377,22 @@ def _cmd_open(args, out, err, stdin) -> int:
 
 
 def _cmd_walk(args, out, err, stdin) -> int:
-    from wizard.core.render import question_dict, question_markdown, runbook_dict, runbook_markdown
+    from wizard.core.render import question_markdown
     from wizard.core.walk import WalkError, parse_assignments, walk
 
     catalog, tree = _tree(args, err)
     if tree is None or _missing_evidence(args, err):
         return EXIT_USAGE
+    from wizard.commands_cases import ReplayError, replay, write_walk
+
     try:
         answers = parse_assignments(args.answer, "--answer")
         values = parse_assignments(args.set, "--set")
-        outcome = walk(catalog, tree.id, answers=answers, values=values, evidence=args.evidence)
-    except WalkError as exc:
+        if args.answers:
+            outcome = replay(args, catalog, tree.id, answers, values)
+        else:
+            outcome = walk(catalog, tree.id, answers=answers, values=values, evidence=args.evidence)
+    except (WalkError, ReplayError) as exc:
         print(f"wizard walk: {exc}", file=err)
         return EXIT_USAGE
     from wizard.core.textsafe import clean
@@ -367,14 +401,18 @@ def _cmd_walk(args, out, err, stdin) -> int:
         print(f"evidence: {clean(problem)}", file=err)
     for note in outcome.notes:
         print(f"note: {clean(note)}", file=err)
-    from wizard.core.textsafe import dumps_json
-
     session = outcome.session
     at_runbook = outcome.status == "runbook"
-    if args.format == "json":
-        text = dumps_json(runbook_dict(session) if at_runbook else question_dict(session)) + "\n"
+    if at_runbook or args.format != "md" or args.redact:
+        import io
+
+        buffer = io.StringIO()
+        code = write_walk(args, session, buffer, err)
+        if code != EXIT_OK:
+            return code
+        text = buffer.getvalue()
     else:
-        text = runbook_markdown(session) if at_runbook else question_markdown(session)
+        text = question_markdown(session)
     failed = _emit(args, text, out, err)
     if failed is not None:
         return failed
@@ -409,6 +447,22 @@ def _cmd_collect(args, out, err, stdin) -> int:
         binary.write(text.encode("ascii", "replace"))
         binary.flush()
     return EXIT_OK
+def _cmd_test(args, out, err, stdin) -> int:
+    from wizard.commands_cases import cmd_test
+
+    return cmd_test(args, _catalog(args, err), out, err)
+
+
+def _cmd_practice(args, out, err, stdin) -> int:
+    from wizard.commands_cases import cmd_practice
+
+    return cmd_practice(args, _catalog(args, err) if args.case else None, out, err)
+
+
+def _cmd_serve(args, out, err, stdin) -> int:
+    from wizard.commands_cases import cmd_serve
+
+    return cmd_serve(args, out, err)
 
 
 if __name__ == "__main__":

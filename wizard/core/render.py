@@ -251,7 +251,7 @@ def runbook_markdown(session: Session) -> str:
         "",
     ]
     if data["path"]:
-        out += ["## How we got here", "", *_path_markdown(data["path"]), ""]
+        out += ["## How we got here", "", *path_markdown(data["path"]), ""]
     if data["computed"]:
         out += ["## Timings", ""]
         for item in computed(session):
@@ -363,7 +363,17 @@ CITED_LINES = 5
 """Evidence lines quoted per answer in Markdown; a ticket needs a few, the JSON keeps them all."""
 
 
-def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
+def code_span(text: Any) -> str:
+    """Inline code that holds any text: the fence is longer than any run of backticks inside."""
+    flat = " ".join(str(text or "").split())
+    ticks = "`"
+    while ticks in flat:
+        ticks += "`"
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{ticks}{pad}{flat}{pad}{ticks}"
+
+
+def path_markdown(rows: list[dict[str, Any]]) -> list[str]:
     """The answers taken so far, numbered, with the evidence lines behind them."""
     out: list[str] = []
     number = 0
@@ -395,7 +405,7 @@ def _path_markdown(rows: list[dict[str, Any]]) -> list[str]:
             for cite in shown:
                 where = f"{cite['file']}:{cite['line']}" if cite["line"] else cite["file"]
                 when = f" ({_md_text(cite['time'])})" if cite.get("time") else ""
-                out.append(f"   - `{where}`{when}: {' '.join(_md_text(cite['text']).split())[:300]}")
+                out.append(f"   - {_md_text(where)}{when}: {code_span(str(cite['text'])[:300])}")
             if len(cites) > len(shown):
                 out.append(f"   - and {len(cites) - len(shown)} more matching line(s) of the same evidence")
         skipped = [f for f in row.get("files", ()) if not f["read"] and NOT_EVIDENCE not in f["why"]]
@@ -418,7 +428,7 @@ def question_markdown(session: Session) -> str:
     data = question_dict(session)
     out = []
     if data["path"]:
-        out += ["## So far", "", *_path_markdown(data["path"]), ""]
+        out += ["## So far", "", *path_markdown(data["path"]), ""]
     out += [f"## {data['prompt']}", "", *_why_how(data, "Why it matters")]
     if data["capture"]:
         cap = data["capture"]

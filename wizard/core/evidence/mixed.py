@@ -31,7 +31,11 @@ def looks_mixed(sample: str) -> bool:
     return bool(_EVENT_MARKERS.search(sample) or LISTING_MARKERS.search(sample) or DNS_MARKER.search(sample))
 
 
-def read_mixed(lines: Iterable[tuple[int, str]], on_entry: Callable[[FileEntry], None]) -> Iterator[Record]:
+def read_mixed(
+    lines: Iterable[tuple[int, str]],
+    on_entry: Callable[[FileEntry], None],
+    on_listing: Callable[[], None] | None = None,
+) -> Iterator[Record]:
     listing = ListingReader()
     dns = DnsCacheReader()
     event: EventTextBlock | None = None
@@ -113,11 +117,14 @@ def read_mixed(lines: Iterable[tuple[int, str]], on_entry: Callable[[FileEntry],
             continue
         if taken:
             continue
+        before = listing.folder
         entry = listing.take(line)
         if isinstance(entry, FileEntry):
             on_entry(entry)
             continue
         if entry:
+            if on_listing is not None and listing.folder != before:
+                on_listing()  # a listing header: the text is a listing even when the folder holds no file
             continue
         yield parse_line(line.encode("utf-8", "replace"), number)
 

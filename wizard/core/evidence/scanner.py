@@ -441,7 +441,7 @@ class _Scan:
                 facts.kinds["listing"] = None
                 listing.add(self.matcher, entry)
 
-            records = read_mixed(lines, listed)
+            records = read_mixed(lines, listed, lambda: facts.kinds.setdefault("listing", None))
             self._match_records(records, name, sink)
             self._emit_tally(listing)
         sink.close()
