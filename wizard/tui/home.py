@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -64,6 +64,7 @@ class HomeScreen(Screen):
         Binding("escape", "clear", "Clear the box", show=False, id="clear"),
     ]
     HELP_TITLE = "Home"
+    _left_for_dialog = False
     HELP = (
         "Start here when a ticket comes in.\n\n"
         "[b]Type what is wrong[/] in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
@@ -88,8 +89,15 @@ class HomeScreen(Screen):
         self.refresh_lists()
         self.query_one("#triage", Input).focus()
 
+    def on_screen_suspend(self) -> None:
+        self._left_for_dialog = isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
+        """Back from a walk or a scan, the cursor waits in the triage box for the next ticket; a closed dialog
+        (help, the resume list) leaves it where it was."""
         self.refresh_lists()
+        if not self._left_for_dialog:
+            self.query_one("#triage", Input).focus()
 
     # ------------------------------------------------------------------ lists
 
