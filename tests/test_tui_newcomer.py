@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
-from tuikit import make_app, open_tree, pilot_test, press_and_pause
+from tuikit import make_app, open_tree, option_ids, option_texts, pilot_test, press_and_pause, screen_text
+from wizard.core.session import list_sessions
 from wizard.tui.home import HomeScreen
+from wizard.tui.modals import ConfirmScreen, ResumeScreen
 from wizard.tui.step import StepScreen
 
 SIZE = (80, 24)
@@ -29,6 +31,19 @@ async def test_back_home_the_focus_is_in_the_triage_box_so_a_new_ticket_can_be_t
 
 
 @pilot_test
+async def test_back_home_the_last_ticket_is_selected_so_typing_replaces_it():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_pause(pilot, *"public key", "enter")
+        assert app.session.tree_id == "mini"
+        await press_and_pause(pilot, "escape")
+        box = app.screen.query_one("#triage", Input)
+        assert app.focused is box
+        await press_and_pause(pilot, *"sender address")
+        assert box.value == "sender address"
+
+
+@pilot_test
 async def test_a_closed_dialog_leaves_the_focus_where_it_was_on_home():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -39,3 +54,61 @@ async def test_a_closed_dialog_leaves_the_focus_where_it_was_on_home():
         await press_and_pause(pilot, "escape")
         assert isinstance(app.screen, HomeScreen)
         assert app.focused is home_list
+
+
+async def walk_mini_to_runbook(pilot) -> None:
+    await open_tree(pilot, "mini")
+    await press_and_pause(pilot, "1", "1", "4", "0", "enter")
+    assert pilot.app.session.at_runbook
+
+
+@pilot_test
+async def test_a_saved_walk_is_deleted_from_the_resume_list_only_after_yes():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "escape")
+        saved_file = list_sessions(app.data_dir)[0].path
+        await press_and_pause(pilot, "f2")
+        assert isinstance(app.screen, ResumeScreen)
+        await press_and_pause(pilot, "delete")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Secondary site cannot talk to its parent" in screen_text(app)
+        assert saved_file.exists()
+        await press_and_pause(pilot, "n")
+        assert isinstance(app.screen, ResumeScreen)
+        assert saved_file.exists()
+        assert app.screen.query_one("#saved", OptionList).option_count == 1
+        await press_and_pause(pilot, "d")
+        assert saved_file.exists()
+        await press_and_pause(pilot, "y")
+        assert isinstance(app.screen, ResumeScreen)
+        assert not saved_file.exists()
+        assert not app.screen.query_one("#saved", OptionList).display
+        assert "No saved walks yet" in screen_text(app)
+        await press_and_pause(pilot, "escape")
+        assert not any(i and i.startswith("resume:") for i in option_ids(app.screen.query_one("#home-list", OptionList)))
+
+
+@pilot_test
+async def test_a_walk_that_reached_its_runbook_is_marked_finished_on_home_and_in_the_resume_list():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tree(pilot, "mini-linked")  # a walk left half way
+        await press_and_pause(pilot, "escape")
+        await walk_mini_to_runbook(pilot)
+        await press_and_pause(pilot, "escape")
+        home_list = app.screen.query_one("#home-list", OptionList)
+        resumes = [t for i, t in zip(option_ids(home_list), option_texts(home_list)) if i and i.startswith("resume:")]
+        finished = [t for t in resumes if "finished" in t]
+        assert len(resumes) == 2 and len(finished) == 1
+        assert finished[0].startswith("✔ Secondary site cannot talk to its parent")
+        assert not [t for t in resumes if t not in finished][0].startswith("✔")
+        home_list.focus()
+        home_list.highlighted = option_ids(home_list).index(next(i for i in option_ids(home_list) if i and i.startswith("resume:")))
+        await pilot.pause()
+        assert "finished" in str(app.screen.query_one("#home-detail").visual)
+        await press_and_pause(pilot, "f2")
+        texts = option_texts(app.screen.query_one("#saved", OptionList))
+        assert [("finished" in t) for t in texts] == [True, False]
+        assert "runbook: Exchange the public keys" in texts[0]

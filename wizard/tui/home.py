@@ -24,19 +24,26 @@ RECENT_SESSIONS = 3
 TOP_MATCHES = 6
 
 
+def is_finished(info: SessionInfo, catalog) -> bool:
+    """A saved walk that reached its runbook: there is nothing left to answer, only the runbook to read again."""
+    tree = catalog.trees.get(info.tree)
+    return tree is not None and info.node in tree.nodes and tree.nodes[info.node].kind == "runbook"
+
+
 def describe_saved(info: SessionInfo, catalog) -> Content:
-    """One line for a saved walk: which tree, where it stands, how many answers, when."""
+    """One line for a saved walk: which tree, where it stands (or that it is finished), how many answers, when."""
     tree = catalog.trees.get(info.tree)
     start = catalog.trees.get(info.start_tree)
     title = start.title if start else info.start_tree
+    finished = is_finished(info, catalog)
     where = info.node
     if tree is not None and info.node in tree.nodes:
-        node = tree.nodes[info.node]
-        where = ("runbook: " if node.kind == "runbook" else "at: ") + tree.label(info.node)
+        where = ("runbook: " if finished else "at: ") + tree.label(info.node)
     return join(
-        ("↻ ", "bold"),
+        ("✔ " if finished else "↻ ", "bold"),
         (title, "bold"),
         "\n    ",
+        ("finished · " if finished else "", "bold"),
         (shorten(clean(where), 40), "italic"),
         (f" · {info.steps} answer{'s' if info.steps != 1 else ''} · {friendly_time(info.updated)}", "dim"),
     )
@@ -65,6 +72,7 @@ class HomeScreen(Screen):
     ]
     HELP_TITLE = "Home"
     _left_for_dialog = False
+    _finished: set[str] = set()
     HELP = (
         "Start here when a ticket comes in.\n\n"
         "[b]Type what is wrong[/] in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
@@ -94,10 +102,12 @@ class HomeScreen(Screen):
 
     def on_screen_resume(self) -> None:
         """Back from a walk or a scan, the cursor waits in the triage box for the next ticket; a closed dialog
-        (help, the resume list) leaves it where it was."""
+        (help, the resume list) leaves it where it was. The last ticket's words are selected, so typing replaces them."""
         self.refresh_lists()
         if not self._left_for_dialog:
-            self.query_one("#triage", Input).focus()
+            box = self.query_one("#triage", Input)
+            box.focus()
+            box.select_all()
 
     # ------------------------------------------------------------------ lists
 
@@ -121,6 +131,7 @@ class HomeScreen(Screen):
             from wizard.core.session import list_sessions
 
             saved = list_sessions(self.app.data_dir)
+            self._finished = {f"resume:{info.path}" for info in saved if is_finished(info, catalog)}
             if saved:
                 options.append(heading("Carry on where you stopped"))
                 for info in saved[:RECENT_SESSIONS]:
@@ -178,7 +189,11 @@ class HomeScreen(Screen):
                 detail.update(join((tree.product, "dim"), "\n", shorten(clean(tree.summary), room)))
                 return
         if kind == "resume":
-            detail.update(plain("Enter carries this walk on from the step where it stopped; every answer is kept."))
+            if option.id in self._finished:
+                text = "This walk is finished: Enter opens its runbook again. F2 lists every saved walk; d deletes one."
+            else:
+                text = "Enter carries this walk on from the step where it stopped. F2 lists every saved walk; d deletes one."
+            detail.update(plain(text))
             return
         if kind == "action" and rest == "scan":
             detail.update(

@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.core.session import list_sessions
-from wizard.tui.home import describe_saved
+from wizard.core.session import SessionInfo, list_sessions
+from wizard.tui.home import describe_saved, friendly_time
 from wizard.tui.safe import join, plain
 
 
@@ -84,42 +84,95 @@ class HelpScreen(ModalScreen[None]):
 
 
 class ResumeScreen(ModalScreen[Path | None]):
-    """Every saved walk, newest first."""
+    """Every saved walk, newest first; one can be deleted after a yes."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="resume-close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="resume-close"),
+        Binding("delete,d", "delete", "Delete", id="resume-delete", tooltip="Delete the highlighted saved walk (asks first)"),
+    ]
     HELP_TITLE = "Resume a saved walk"
     HELP = (
         "Every answer is saved as you go, so a closed terminal or a crash loses nothing. "
         "Pick a walk with the arrow keys and press [b]Enter[/] to carry on where it stopped. "
-        "If a tree changed since, the answers that still fit are replayed and you are told where it stopped."
+        "If a tree changed since, the answers that still fit are replayed and you are told where it stopped.\n\n"
+        "[b]↻[/] marks a walk still under way, [b]✔ finished[/] one that reached its runbook (Enter opens the "
+        "runbook again). [b]Delete[/] or [b]d[/] deletes the highlighted walk once you confirm; its answers are "
+        "gone for good, exports you wrote stay."
     )
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.sessions: dict[str, SessionInfo] = {}
 
     def compose(self) -> ComposeResult:
         sessions = list_sessions(self.data_dir)
+        self.sessions = {str(info.path): info for info in sessions}
         catalog = self.app.catalog
         with Vertical(classes="dialog wide"):
             yield Static(Content("Resume a saved walk").stylize("bold"), classes="dialog-title")
-            if sessions:
-                yield OptionList(
-                    *[Option(describe_saved(info, catalog), id=str(info.path)) for info in sessions],
-                    id="saved",
-                )
-            else:
-                yield Static("No saved walks yet. A walk is saved as soon as you start it.", markup=False)
-            yield Static(Content("Enter resumes · Esc closes").stylize("dim"))
+            saved = OptionList(
+                *[Option(describe_saved(info, catalog), id=str(info.path)) for info in sessions],
+                id="saved",
+            )
+            saved.display = bool(sessions)
+            yield saved
+            empty = Static("No saved walks yet. A walk is saved as soon as you start it.", markup=False, id="no-saved")
+            empty.display = not sessions
+            yield empty
+            yield Static(Content("Enter resumes · d deletes · Esc closes").stylize("dim"))
 
     def on_mount(self) -> None:
-        for saved in self.query("#saved").results(OptionList):
+        saved = self.query_one("#saved", OptionList)
+        if saved.option_count:
             saved.highlighted = 0
             saved.focus()
 
     @on(OptionList.OptionSelected, "#saved")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(Path(event.option.id or ""))
+
+    def action_delete(self) -> None:
+        """Ask, then delete the highlighted walk's file; nothing is removed before the yes."""
+        saved = self.query_one("#saved", OptionList)
+        option = saved.highlighted_option
+        info = self.sessions.get(option.id or "") if option is not None else None
+        if info is None:
+            return
+        catalog = self.app.catalog
+        start = catalog.trees.get(info.start_tree)
+        title = start.title if start else info.start_tree
+        answers = f"{info.steps} answer{'s' if info.steps != 1 else ''}"
+        question = (
+            f"Delete the saved walk '{title}' ({answers}, saved {friendly_time(info.updated)})? "
+            "Its answers are gone for good; exports you wrote stay."
+        )
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._delete(info)
+
+        self.app.push_screen(ConfirmScreen(question, "Delete"), decided)
+
+    def _delete(self, info: SessionInfo) -> None:
+        try:
+            info.path.unlink(missing_ok=True)
+        except OSError as exc:
+            self.notify(f"Not deleted: {exc}", severity="error", markup=False)
+            return
+        session = getattr(self.app, "session", None)
+        if session is not None and session.id == info.id:
+            self.app.session = None
+        saved = self.query_one("#saved", OptionList)
+        index = saved.highlighted
+        saved.remove_option(str(info.path))
+        self.sessions.pop(str(info.path), None)
+        if saved.option_count:
+            saved.highlighted = min(index or 0, saved.option_count - 1)
+        else:
+            saved.display = False
+            self.query_one("#no-saved", Static).display = True
+        self.notify("Deleted the saved walk.", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
