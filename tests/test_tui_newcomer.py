@@ -7,7 +7,7 @@ from textual.widgets import Input, OptionList
 from tuikit import make_app, open_tree, option_ids, option_texts, pilot_test, press_and_pause, screen_text
 from wizard.core.session import list_sessions
 from wizard.tui.home import HomeScreen
-from wizard.tui.modals import ConfirmScreen, ResumeScreen
+from wizard.tui.modals import ConfirmScreen, ExportScreen, HelpScreen, ResumeScreen
 from wizard.tui.step import StepScreen
 
 SIZE = (80, 24)
@@ -112,3 +112,73 @@ async def test_a_walk_that_reached_its_runbook_is_marked_finished_on_home_and_in
         texts = option_texts(app.screen.query_one("#saved", OptionList))
         assert [("finished" in t) for t in texts] == [True, False]
         assert "runbook: Exchange the public keys" in texts[0]
+
+
+@pilot_test
+async def test_f1_explains_the_resume_restart_and_export_dialogs():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "escape", "f2")
+        assert isinstance(app.screen, ResumeScreen)
+        await press_and_pause(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.help_title == "Resume a saved walk"
+        assert "deletes" in app.screen.text
+        await press_and_pause(pilot, "f1")
+        assert isinstance(app.screen, ResumeScreen)
+        await press_and_pause(pilot, "enter")
+        await press_and_pause(pilot, "f5")
+        assert isinstance(app.screen, ConfirmScreen)
+        await press_and_pause(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "Start this walk over from the first step?" in screen_text(app)
+        assert "y" in [k.lower() for k, _ in app.screen.keys]
+        await press_and_pause(pilot, "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await press_and_pause(pilot, "n")
+        await press_and_pause(pilot, "1", "1", "4", "0", "enter", "e")
+        assert isinstance(app.screen, ExportScreen)
+        await press_and_pause(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.help_title == "Export"
+        await press_and_pause(pilot, "escape")
+        assert isinstance(app.screen, ExportScreen)
+
+
+async def palette_hits(pilot, words: str) -> list[str]:
+    """What the command palette lists for the typed words."""
+    from textual.command import CommandList
+
+    await press_and_pause(pilot, "ctrl+p")
+    await pilot.press(*words)
+    await pilot.pause(0.5)
+    found = option_texts(pilot.app.screen.query_one(CommandList))
+    await press_and_pause(pilot, "escape")
+    return found
+
+
+@pilot_test
+async def test_the_palette_finds_the_practice_bundles_by_sample_and_by_practice():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_pause(pilot, "f3")  # the scan from home offers every practice case
+        for words in ("sample", "practice"):
+            hits = await palette_hits(pilot, words)
+            assert any("Use the sample bundles for practice" in h for h in hits), (words, hits)
+            assert any("key-exchange/" in h for h in hits), (words, hits)
+
+
+@pilot_test
+async def test_the_map_help_names_the_symbols_the_map_shows():
+    from wizard.tui.treemap import KIND_MARK
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "f2", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "letter" not in text
+        for mark in KIND_MARK.values():
+            assert f"[{mark}]" in text

@@ -137,8 +137,8 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
     HELP = (
         "Give the wizard what the step asks for: type a path to a log, a copied folder or a .zip bundle "
         "([b]Tab[/] or [b]Right[/] completes a name, [b]Ctrl+O[/] browses), or paste log lines, a [i]dir[/] "
-        "listing or event text into the big box. Then press [b]Ctrl+S[/]. To practise, [b]Ctrl+P[/] lists the "
-        "sample bundles that ship for this diagnosis.\n\n"
+        "listing or event text into the big box. Then press [b]Ctrl+S[/]. To practise, press [b]Ctrl+P[/] and "
+        "type [i]sample[/]: the palette lists the sample bundles that ship for this diagnosis.\n\n"
         "The scan runs in the background with a progress bar; [b]Escape[/] stops it.\n\n"
         "Each match shows its file and line, time and component, with the matching text in "
         "[reverse]reverse[/]. At a step, the answer the evidence points to is marked [b]◆ proposed[/] and "
@@ -543,7 +543,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         if samples.is_dir():
             commands.append(
                 PaletteCommand(
-                    "Use the practice bundles",
+                    "Use the sample bundles for practice",
                     f"Fill in {samples}, sample logs to try the wizard on",
                     lambda: self._use_path(samples),
                 )
@@ -553,7 +553,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             for case in practice_cases(samples, tree_ids):
                 commands.append(
                     PaletteCommand(
-                        f"Practice case {case.parent.name}/{case.name}",
+                        f"Practice case {case.parent.name}/{case.name} (sample bundle)",
                         case_summary(case),
                         lambda case=case: self._use_path(case),
                     )

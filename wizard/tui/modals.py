@@ -9,13 +9,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.core.session import SessionInfo, list_sessions
 from wizard.tui.home import describe_saved, friendly_time
-from wizard.tui.safe import join, plain
+from wizard.tui.safe import clean, join, plain
+
+DIALOG_HELP = Binding("f1", "app.help", "Help", id="dialog-help", tooltip="What this dialog does and which keys work here")
+"""A dialog is modal, so the app's own F1 does not reach it; each dialog binds it again."""
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -24,6 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm-yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        DIALOG_HELP,
     ]
     HELP_TITLE = "Confirm"
     HELP = "Press [b]y[/] to go ahead or [b]n[/] (or Escape) to leave things as they are."
@@ -32,6 +37,10 @@ class ConfirmScreen(ModalScreen[bool]):
         super().__init__()
         self.question = question
         self.verb = verb
+        self.HELP = (
+            f"{escape(clean(question))}\n\n[b]y[/] or the {escape(clean(verb, one_line=True))} button goes ahead; "
+            "[b]n[/], Escape or the Cancel button leaves things as they are."
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -89,6 +98,7 @@ class ResumeScreen(ModalScreen[Path | None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="resume-close"),
         Binding("delete,d", "delete", "Delete", id="resume-delete", tooltip="Delete the highlighted saved walk (asks first)"),
+        DIALOG_HELP,
     ]
     HELP_TITLE = "Resume a saved walk"
     HELP = (
@@ -187,6 +197,7 @@ class ExportScreen(ModalScreen[Path | None]):
     BINDINGS = [
         Binding("escape", "close", "Cancel", id="export-cancel"),
         Binding("up,down", "other_format", "Other format", id="export-format", tooltip="Markdown or JSON"),
+        DIALOG_HELP,
     ]
     HELP_TITLE = "Export"
     HELP = (
@@ -276,6 +287,7 @@ class BrowseScreen(ModalScreen[Path | None]):
     BINDINGS = [
         Binding("escape", "close", "Cancel", id="browse-cancel"),
         Binding("u", "use_folder", "Use this folder", id="browse-folder"),
+        DIALOG_HELP,
     ]
     HELP_TITLE = "Browse for evidence"
     HELP = (
