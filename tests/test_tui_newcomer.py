@@ -182,3 +182,112 @@ async def test_the_map_help_names_the_symbols_the_map_shows():
         assert "letter" not in text
         for mark in KIND_MARK.values():
             assert f"[{mark}]" in text
+
+
+def terminal_lines(app) -> list[str]:
+    """The terminal as the operator sees it, one string per row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def shown_in(app, widget) -> str:
+    """The words drawn inside a widget's area of the terminal, borders and wrapping taken away."""
+    region = widget.region
+    rows = terminal_lines(app)[region.y : region.bottom]
+    inner = [row[region.x : region.right].strip(" │╭╮╰╯─") for row in rows]
+    return " ".join(" ".join(inner).split())
+
+
+def long_label_catalog(tmp_path):
+    """The fixture trees, with a value label as long as the shipped trees' longest ones."""
+    from tuikit import GOOD
+
+    from wizard.core.catalog import load_catalog
+
+    folder = tmp_path / "trees"
+    folder.mkdir()
+    for source in GOOD.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        text = text.replace("label: Number of retries\n", "label: Retries the despooler logged for the oldest refused instruction\n")
+        (folder / source.name).write_text(text, encoding="utf-8")
+    return load_catalog([folder], include_shipped=False, use_env=False)
+
+
+@pilot_test
+async def test_a_value_refused_at_80_columns_says_why_in_full(tmp_path):
+    app = make_app(long_label_catalog(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "1", "1", "2", ",", "5")
+        message = app.screen.query_one("#capture-msg")
+        said = " ".join(str(message.visual).split())
+        assert said.endswith("'2,5' is not a whole number (for example 12)")
+        assert shown_in(app, message) == said
+
+
+@pilot_test
+async def test_home_list_titles_are_whole_when_the_list_scrolls_from_the_start():
+    """The trees are read after the first screen is up: the list gains its scrollbar only then."""
+    from wizard.core.catalog import load_catalog
+    from wizard.core.session import Session, save
+    from wizard.tui.app import create_app
+
+    title = "Parent rejects a new secondary site: public keys were never exchanged"
+    catalog = load_catalog()
+    assert catalog.trees["key-exchange"].title == title
+    for tree_id in ("key-exchange", "pending-site"):
+        save(Session.start(catalog, tree_id))
+    app = create_app()
+    app.cursor_blink = False
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if app.catalog_ready:
+                break
+        await pilot.pause()
+        home_list = app.screen.query_one("#home-list", OptionList)
+        assert home_list.max_scroll_y > 0
+        shown = shown_in(app, home_list)
+        assert shown.count(title) == 2
+        assert "0 answers" in shown.split(title)[1]
+
+
+@pilot_test
+async def test_a_wrapped_list_entry_is_indented_under_its_own_first_line():
+    from wizard.core.catalog import load_catalog
+    from wizard.tui.app import create_app
+
+    app = create_app(load_catalog())
+    app.cursor_blink = False
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home_list = app.screen.query_one("#home-list", OptionList)
+        region = home_list.region
+        rows = [row[region.x + 2 : region.right - 2] for row in terminal_lines(app)[region.y + 1 : region.bottom - 1]]
+        at = next(i for i, row in enumerate(rows) if "Clients stuck on a dead distribution point" in row)
+        assert rows[at].startswith("  Clients stuck")
+        assert rows[at + 1].strip() == "(ConfigMgr 2007/2012)"
+        assert rows[at + 1].startswith("    (ConfigMgr")
+        headings = ("Configuration Manager 2007", "Exchange Server 2003", "Operations Manager 2007")
+        for row in rows:
+            if row.strip() and not row.startswith("  "):
+                assert row.strip() in headings + ("Start from evidence",) or row.lstrip().startswith("⌕"), row
+
+
+@pilot_test
+async def test_the_export_dialog_shows_the_whole_path_it_will_write(tmp_path):
+    deep = tmp_path / "tickets" / "2009" / "april" / "a-long-folder-name-for-the-secondary-site-dal"
+    deep.mkdir(parents=True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_mini_to_runbook(pilot)
+        await press_and_pause(pilot, "e")
+        box = app.screen.query_one("#export-path", Input)
+        wanted = deep / "runbook-for-the-ticket.md"
+        box.value = str(wanted)
+        await pilot.pause()
+        shown = shown_in(app, app.screen.query_one("#export-where")).replace(" ", "")
+        assert shown == f"Savesto:{wanted}".replace(" ", "")
+        box.value = str(deep)  # a folder: the default file name goes in it
+        await pilot.pause()
+        shown = shown_in(app, app.screen.query_one("#export-where")).replace(" ", "")
+        assert shown == f"Savesto:{deep / f'mini-{app.session.id}.md'}"

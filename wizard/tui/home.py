@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain, shorten
+from wizard.tui.widgets import Hanging
 
 if TYPE_CHECKING:
     from wizard.core.session import SessionInfo
@@ -44,7 +45,7 @@ def describe_saved(info: SessionInfo, catalog) -> Content:
         (title, "bold"),
         "\n    ",
         ("finished · " if finished else "", "bold"),
-        (shorten(clean(where), 40), "italic"),
+        (shorten(clean(where), 120), "italic"),
         (f" · {info.steps} answer{'s' if info.steps != 1 else ''} · {friendly_time(info.updated)}", "dim"),
     )
 
@@ -135,7 +136,7 @@ class HomeScreen(Screen):
             if saved:
                 options.append(heading("Carry on where you stopped"))
                 for info in saved[:RECENT_SESSIONS]:
-                    options.append(Option(describe_saved(info, catalog), id=f"resume:{info.path}"))
+                    options.append(Option(Hanging(describe_saved(info, catalog)), id=f"resume:{info.path}"))
                 if len(saved) > RECENT_SESSIONS:
                     options.append(Option(Content(f"  … all {len(saved)} saved walks (F2)"), id="action:resume"))
         options.append(heading("Start from evidence"))
@@ -148,7 +149,7 @@ class HomeScreen(Screen):
         for product, trees in catalog.by_product().items():
             options.append(heading(clean(product, one_line=True)))
             for tree in trees:
-                options.append(Option(join("  ", (tree.title, "bold")), id=f"tree:{tree.id}"))
+                options.append(Option(Hanging(join("  ", (tree.title, "bold"))), id=f"tree:{tree.id}"))
         if not len(catalog):
             options.append(heading("No trees are installed"))
         return options
@@ -160,7 +161,7 @@ class HomeScreen(Screen):
         matches = rank(text, list(catalog))[:TOP_MATCHES]
         if not matches:
             return [heading("No diagnosis matches those words; try others, or pick one below")]
-        width = max(self.app.size.width - 16, 30)
+        room = 2 * max(self.app.size.width - 16, 30)
         options = [heading(f"Best matches for what you typed ({len(matches)})")]
         for match in matches:
             tree = catalog.trees.get(match.tree)
@@ -168,7 +169,7 @@ class HomeScreen(Screen):
                 continue
             options.append(
                 Option(
-                    join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (shorten(clean(match.why), width), "italic")),
+                    Hanging(join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (shorten(clean(match.why), room), "italic"))),
                     id=f"match:{match.tree}:{match.node}",
                 )
             )

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from wizard.core.session import SessionInfo, list_sessions
 from wizard.tui.home import describe_saved, friendly_time
 from wizard.tui.safe import clean, join, plain
+from wizard.tui.widgets import Hanging
 
 DIALOG_HELP = Binding("f1", "app.help", "Help", id="dialog-help", tooltip="What this dialog does and which keys work here")
 """A dialog is modal, so the app's own F1 does not reach it; each dialog binds it again."""
@@ -122,7 +123,7 @@ class ResumeScreen(ModalScreen[Path | None]):
         with Vertical(classes="dialog wide"):
             yield Static(Content("Resume a saved walk").stylize("bold"), classes="dialog-title")
             saved = OptionList(
-                *[Option(describe_saved(info, catalog), id=str(info.path)) for info in sessions],
+                *[Option(Hanging(describe_saved(info, catalog)), id=str(info.path)) for info in sessions],
                 id="saved",
             )
             saved.display = bool(sessions)
@@ -219,6 +220,7 @@ class ExportScreen(ModalScreen[Path | None]):
             box.border_title = "Save to"
             box.cursor_blink = self.app.cursor_blink
             yield box
+            yield Static("", id="export-where")
             yield Static("", id="export-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
@@ -233,6 +235,20 @@ class ExportScreen(ModalScreen[Path | None]):
         formats = self.query_one("#export-format", OptionList)
         formats.highlighted = [fmt for fmt, _ in FORMATS].index(self.fmt)
         self.query_one("#export-path", Input).focus()
+        self._show_where()
+
+    @on(Input.Changed, "#export-path")
+    def _show_where(self) -> None:
+        """The whole path, wrapped under the box, since a long path never fits in the box itself."""
+        raw = self.query_one("#export-path", Input).value.strip()
+        where = self.query_one("#export-where", Static)
+        if not raw:
+            where.update("")
+            return
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            path = path / self.app.default_export_path(self.fmt).name
+        where.update(join(("Saves to: ", "dim"), str(path.absolute())))
 
     @on(OptionList.OptionHighlighted, "#export-format")
     def format_changed(self, event: OptionList.OptionHighlighted) -> None:
