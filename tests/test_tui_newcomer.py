@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from tuikit import make_app, open_tree, option_ids, option_texts, pilot_test, press_and_pause, screen_text
+from tuikit import TUI, make_app, open_tree, option_ids, option_texts, pilot_test, press_and_pause, scan_and_wait, screen_text
 from wizard.core.session import list_sessions
 from wizard.tui.home import HomeScreen
 from wizard.tui.modals import ConfirmScreen, ExportScreen, HelpScreen, ResumeScreen
 from wizard.tui.step import StepScreen
 
 SIZE = (80, 24)
+BUNDLE = TUI / "bundle"
 
 
 @pilot_test
@@ -291,3 +292,75 @@ async def test_the_export_dialog_shows_the_whole_path_it_will_write(tmp_path):
         await pilot.pause()
         shown = shown_in(app, app.screen.query_one("#export-where")).replace(" ", "")
         assert shown == f"Savesto:{deep / f'mini-{app.session.id}.md'}"
+
+
+@pilot_test
+async def test_toasts_do_not_cover_the_export_dialog_buttons():
+    from textual.widgets import Button
+
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await walk_mini_to_runbook(pilot)
+        await press_and_pause(pilot, "e", "enter")  # a first export leaves a toast saying where it wrote
+        await press_and_pause(pilot, "s")  # and saving the commands another
+        assert len(app._notifications) == 2
+        await press_and_pause(pilot, "e")
+        assert isinstance(app.screen, ExportScreen)
+        rows = terminal_lines(app)
+        for button in app.screen.query(Button):
+            region = button.region
+            label = str(button.label)
+            assert label in rows[region.y + region.height // 2][region.x : region.right], (label, rows)
+        await press_and_pause(pilot, "escape")
+        assert len(app._notifications) == 2  # hidden on the dialog, not thrown away
+
+
+@pilot_test
+async def test_a_failed_scan_from_home_keeps_the_path_box_and_says_why(tmp_path):
+    from wizard.tui.evidence import EvidenceScreen
+    from wizard.tui.widgets import PathInput
+
+    missing = tmp_path / "no-such-evidence"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_pause(pilot, "f3")
+        assert isinstance(app.screen, EvidenceScreen)
+        await pilot.press(*str(missing))
+        await scan_and_wait(pilot)
+        assert app.screen.phase == "ev-collect"
+        box = app.screen.query_one("#ev-path", PathInput)
+        assert box.display and app.focused is box
+        said = shown_in(app, app.screen.query_one("#ev-collect-msg"))
+        assert "Nothing could be read" in said and "no such file or folder" in said
+        assert str(missing) in said.replace(" ", "")  # a long path folds over two lines
+        await pilot.press(*str(BUNDLE))  # the next try replaces the failed path
+        assert box.value == str(BUNDLE)
+        await scan_and_wait(pilot)
+        assert app.screen.phase == "ev-results"
+        assert option_ids(app.screen.query_one("#ev-answers", OptionList))[0] == "mini"
+
+
+@pilot_test
+async def test_a_remembered_evidence_path_is_replaced_by_typing_not_appended_to():
+    from wizard.tui.widgets import PathInput
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_pause(pilot, "f3")
+        await pilot.press(*str(BUNDLE / "despool.log"))
+        await scan_and_wait(pilot)
+        await press_and_pause(pilot, "escape")
+        assert isinstance(app.screen, HomeScreen)
+        await press_and_pause(pilot, "f3")
+        box = app.screen.query_one("#ev-path", PathInput)
+        assert box.value == str(BUNDLE / "despool.log")  # offered again
+        await pilot.press(*str(BUNDLE))
+        assert box.value == str(BUNDLE)
+        await press_and_pause(pilot, "escape")
+        # At a check the remembered path is offered the same way, and End keeps it to add to.
+        await open_tree(pilot, "mini")
+        await press_and_pause(pilot, "1", "f3")
+        box = app.screen.query_one("#ev-path", PathInput)
+        assert box.value == str(BUNDLE / "despool.log")
+        await press_and_pause(pilot, "end", "x")
+        assert box.value == str(BUNDLE / "despool.log") + "x"

@@ -29,7 +29,7 @@ from wizard.core.render import fill
 from wizard.core.session import Citation, Session, citations_from
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
-from wizard.tui.widgets import PathInput
+from wizard.tui.widgets import Hanging, PathInput
 
 MAX_CITATIONS = 20
 MAX_HITS_SHOWN = 200
@@ -210,7 +210,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
         paste.border_title = "…or paste text here (log lines, a dir listing, events)"
         memory = getattr(self.app, "scan_memory", None)
         if memory is not None:
-            self.query_one("#ev-path", PathInput).value = os.pathsep.join(memory.paths)
+            self.query_one("#ev-path", PathInput).remember(os.pathsep.join(memory.paths))
             paste.text = memory.text
             self._collect_message("The evidence you scanned last is filled in; Ctrl+S scans it for this step.")
         self.query_one("#ev-hits", OptionList).border_title = "Matches"
@@ -339,7 +339,9 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
 
     def action_again(self) -> None:
         self._show_phase("ev-collect")
-        self.query_one("#ev-path", PathInput).focus()
+        box = self.query_one("#ev-path", PathInput)
+        box.focus()
+        box.select_all()
 
     def action_browse(self) -> None:
         from wizard.tui.modals import BrowseScreen
@@ -375,6 +377,9 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
     def _show_results(self, reports: list[Any]) -> None:
         hits, problems, readable, read = self._merge(reports)
         self.report = hits
+        if self.check is None and not hits:
+            self._survey_found_nothing(problems, readable, read)
+            return
         if self.check is not None:
             self._show_check_results(hits, problems, readable, read)
         else:
@@ -393,7 +398,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
     def _fill_hits(self, hits: list[Any], *, show_tree: bool) -> None:
         catalog = self.app.catalog
         box = self.query_one("#ev-hits", OptionList)
-        box.set_options([Option(hit_content(catalog, h, show_tree=show_tree)) for h in hits[:MAX_HITS_SHOWN]])
+        box.set_options([Option(Hanging(hit_content(catalog, h, show_tree=show_tree))) for h in hits[:MAX_HITS_SHOWN]])
         box.display = bool(hits)
         box.border_title = f"Matches ({len(hits)})" if len(hits) <= MAX_HITS_SHOWN else f"First {MAX_HITS_SHOWN} of {len(hits)} matches"
         if hits:
@@ -458,16 +463,27 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             "Your answer (Enter confirms)" if highlight is not None else "Your answer (arrows or its number)"
         )
 
+    def _survey_found_nothing(self, problems: list[str], readable: bool, read: int) -> None:
+        """From home, a scan that found nothing stays on the path box and says why, so another path can be typed."""
+        if readable:
+            lines = [f"No known problem was found ({size_text(read)} read). Try other evidence, or the triage box on the home screen."]
+        else:
+            lines = ["Nothing could be read:"]
+        lines += [f"⚠ {problem}" for problem in problems[:3]]
+        if len(problems) > 3:
+            lines.append(f"⚠ …and {len(problems) - 3} more problems")
+        self._show_phase("ev-collect")
+        self._collect_message("\n".join(lines), bad=not readable)
+        box = self.query_one("#ev-path", PathInput)
+        box.focus()
+        box.select_all()
+
     def _show_survey_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
         catalog = self.app.catalog
         by_tree = Counter(h.tree for h in hits)
-        lines: list[Content] = []
-        if hits:
-            lines.append(plain(f"Found {len(hits)} match{'es' if len(hits) != 1 else ''} for {len(by_tree)} diagnos{'es' if len(by_tree) != 1 else 'is'} ({size_text(read)} read).", "bold"))
-        elif not readable:
-            lines.append(plain("Nothing could be read; see the problems below.", "bold"))
-        else:
-            lines.append(plain(f"No known problem was found ({size_text(read)} read). Try the triage box on the home screen.", "bold"))
+        lines = [
+            plain(f"Found {len(hits)} match{'es' if len(hits) != 1 else ''} for {len(by_tree)} diagnos{'es' if len(by_tree) != 1 else 'is'} ({size_text(read)} read).", "bold")
+        ]
         self._summary(lines, problems)
         self._fill_hits(hits, show_tree=True)
         options = []
@@ -478,7 +494,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
             first = next(h for h in hits if h.tree == tree_id)
             options.append(
                 Option(
-                    join(("▸ ", "bold"), (tree.title, "bold"), (f"\n    {count} match{'es' if count != 1 else ''}, first in {clean(Path(str(first.file)).name, one_line=True)}", "dim")),
+                    Hanging(join(("▸ ", "bold"), (tree.title, "bold"), (f"\n    {count} match{'es' if count != 1 else ''}, first in {clean(Path(str(first.file)).name, one_line=True)}", "dim"))),
                     id=tree_id,
                 )
             )
@@ -563,7 +579,7 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
     def _use_path(self, path: Path) -> None:
         self._show_phase("ev-collect")
         box = self.query_one("#ev-path", PathInput)
-        box.value = str(path)
+        box.remember(str(path))
         box.focus()
 
 

@@ -155,6 +155,14 @@ class PathInput(Input):
     def __init__(self, **kwargs) -> None:
         super().__init__(suggester=PathSuggester(), **kwargs)
 
+    def remember(self, value: str) -> None:
+        """Fill in a path the wizard remembers, all selected: typing replaces it, End or Right keeps it to add to.
+
+        Selecting on focus alone is not enough: the box has the focus before the remembered path is filled in.
+        """
+        self.value = value
+        self.select_all()
+
     def action_complete(self) -> None:
         if self._suggestion and self.cursor_at_end and self._suggestion != self.value:
             self.value = self._suggestion
