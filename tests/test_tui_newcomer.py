@@ -364,3 +364,52 @@ async def test_a_remembered_evidence_path_is_replaced_by_typing_not_appended_to(
         assert box.value == str(BUNDLE / "despool.log")
         await press_and_pause(pilot, "end", "x")
         assert box.value == str(BUNDLE / "despool.log") + "x"
+
+
+def commands_file_lines(app) -> list[str]:
+    saved = app.exports_dir / f"{app.session.tree_id}-{app.session.id}-commands.txt"
+    return saved.read_text(encoding="utf-8").splitlines()
+
+
+@pilot_test
+async def test_the_saved_commands_file_pastes_into_cmd_without_errors():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_mini_to_runbook(pilot)
+        await press_and_pause(pilot, "s")
+        lines = commands_file_lines(app)
+        commands = ["preinst /keyforparent", "preinst /keyforchild"]
+        assert [line for line in lines if line and not line.startswith("REM ")] == commands
+        assert not any(line.startswith("#") for line in lines)
+        assert "cmd.exe" in lines[1]
+        assert lines[lines.index(commands[0]) - 1] == "REM Step 1 of 3, on the child site server"
+        assert lines[lines.index(commands[1]) - 1] == "REM Step 3 of 3, on the parent site server"
+
+
+@pilot_test
+async def test_tree_text_in_the_commands_file_stays_on_its_comment_line(tmp_path):
+    from tuikit import GOOD
+
+    from wizard.core.catalog import load_catalog
+
+    folder = tmp_path / "trees"
+    folder.mkdir()
+    for source in GOOD.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        text = text.replace("runs_on: child site server\n", 'runs_on: "child site\\r\\ndel /q C:\\\\*.* & \\e[2J ^"\n')
+        text = text.replace("          - preinst /keyforparent\n", "          - preinst /keyforparent {site_code}\n")
+        (folder / source.name).write_text(text, encoding="utf-8")
+    app = make_app(load_catalog([folder], include_shipped=False, use_env=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_mini_to_runbook(pilot)
+        await press_and_pause(pilot, "s")
+        lines = commands_file_lines(app)
+        assert [line for line in lines if line and not line.startswith("REM ")] == [
+            "preinst /keyforparent <site_code>",
+            "preinst /keyforchild",
+        ]
+        step = next(line for line in lines if line.startswith("REM Step 1 "))
+        assert step.startswith("REM Step 1 of 3, on the child site del /q")
+        assert "\x1b" not in step and not step.endswith("^")
+        warning = lines[lines.index("preinst /keyforparent <site_code>") - 1]
+        assert warning.startswith("REM Replace <site_code> in the next line")

@@ -299,22 +299,44 @@ class WizardApp(App[None]):
         return self.exports_dir / f"{stem}.{'md' if fmt == 'md' else 'json'}"
 
     def save_commands(self) -> Path:
-        """Every command of the runbook in order, in a text file for terminals that cannot copy."""
+        """Every command of the runbook in order, in a text file for terminals that cannot copy.
+
+        The commands are for cmd.exe, so every other line is a `REM` comment: pasted into a Command Prompt, a `#`
+        line is an error. A command that still holds a `<blank>` to fill in is flagged, since cmd.exe reads `<`
+        and `>` as redirection.
+        """
+        import re
+
         from wizard.core import render
         from wizard.core.model import Runbook
         from wizard.core.session import write_atomic
+        from wizard.tui.safe import clean
 
         session = self.session
         if session is None or not isinstance(session.node, Runbook):
             raise ValueError("there is no runbook to take commands from")
+
+        def remark(text: str) -> str:
+            # One line whatever the text holds; a trailing caret would join the next line to the comment.
+            return f"REM {clean(text, one_line=True)}".rstrip("^ ")
+
         values = render.all_values(session)
-        lines = [f"# {render.fill(session.node.title, values)}", f"# session {session.id}", ""]
-        for number, step in enumerate(session.node.steps, 1):
+        steps = session.node.steps
+        lines = [
+            remark(render.fill(session.node.title, values)),
+            remark("Commands for cmd.exe (Command Prompt), not PowerShell; run each on the server its step names."),
+            remark(f"Saved walk {session.id}. Lines starting with REM are comments."),
+        ]
+        for number, step in enumerate(steps, 1):
             if not step.commands:
                 continue
-            lines.append(f"# step {number}, on the {render.fill(step.runs_on, values)}")
-            lines += [render.fill(c, values) for c in step.commands]
-            lines.append("")
+            lines += ["", remark(f"Step {number} of {len(steps)}, on the {render.fill(step.runs_on, values)}")]
+            for command in step.commands:
+                filled = render.fill(command, values)
+                blanks = sorted(set(re.findall(r"<[^<>\r\n]{1,80}>", filled)))
+                if blanks:
+                    lines.append(remark(f"Replace {', '.join(blanks)} in the next line before running it."))
+                lines.append(filled)
         path = self.exports_dir / f"{session.tree_id}-{session.id}-commands.txt"
         write_atomic(path, "\n".join(lines).rstrip() + "\n", private=False)
         return path
