@@ -413,3 +413,70 @@ async def test_tree_text_in_the_commands_file_stays_on_its_comment_line(tmp_path
         assert "\x1b" not in step and not step.endswith("^")
         warning = lines[lines.index("preinst /keyforparent <site_code>") - 1]
         assert warning.startswith("REM Replace <site_code> in the next line")
+
+
+def count_rankings(monkeypatch) -> list[tuple[str, str]]:
+    """Every call of the triage ranking, with the text and the thread it ran on."""
+    import threading
+
+    from wizard.core import triage
+
+    calls: list[tuple[str, str]] = []
+    real = triage.rank
+
+    def counted(text, trees):
+        calls.append((text, threading.current_thread().name))
+        return real(text, trees)
+
+    monkeypatch.setattr(triage, "rank", counted)
+    return calls
+
+
+@pilot_test
+async def test_the_triage_box_ranks_once_typing_pauses_not_at_every_key(monkeypatch):
+    from wizard.tui.home import TRIAGE_PAUSE
+
+    calls = count_rankings(monkeypatch)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_pause(pilot, *"public key refused")
+        assert calls == []
+        await pilot.pause(TRIAGE_PAUSE + 0.2)
+        assert [text for text, _ in calls] == ["public key refused"]
+        home_list = app.screen.query_one("#home-list", OptionList)
+        assert option_ids(home_list)[home_list.highlighted].startswith("match:mini:")
+
+
+@pilot_test
+async def test_enter_ranks_at_once_and_opens_the_best_match_for_the_whole_text(monkeypatch):
+    calls = count_rankings(monkeypatch)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await press_and_pause(pilot, *"sender address", "enter")
+        assert [text for text, _ in calls] == ["sender address"]
+        assert isinstance(app.screen, StepScreen)
+        assert app.session.tree_id == "mini-linked"
+
+
+@pilot_test
+async def test_a_pasted_ticket_is_ranked_off_the_screen_thread(monkeypatch):
+    import threading
+
+    from textual import events
+
+    from wizard.tui.home import TRIAGE_PAUSE
+
+    calls = count_rankings(monkeypatch)
+    ticket = "Hi team, since the install the parent refuses the secondary: public key missing. " * 750
+    assert len(ticket) > 60_000
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#triage", Input).post_message(events.Paste(ticket))
+        await pilot.pause(TRIAGE_PAUSE + 0.2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(calls) == 1 and calls[0][1] != threading.main_thread().name
+        home_list = app.screen.query_one("#home-list", OptionList)
+        assert option_ids(home_list)[home_list.highlighted].startswith("match:mini:")
+        await press_and_pause(pilot, "enter")  # the ranking is reused, not worked out again
+        assert len(calls) == 1 and app.session.tree_id == "mini"

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -19,10 +19,16 @@ from wizard.tui.safe import clean, join, plain, shorten
 from wizard.tui.widgets import Hanging
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from wizard.core.session import SessionInfo
 
 RECENT_SESSIONS = 3
 TOP_MATCHES = 6
+TRIAGE_PAUSE = 0.3
+"""Seconds of quiet in the triage box before the diagnoses are ranked again; Enter ranks at once."""
+INLINE_RANK_CHARS = 2000
+"""Longer text (a pasted ticket) is ranked in a worker thread, so the screen keeps answering keys meanwhile."""
 
 
 def is_finished(info: SessionInfo, catalog) -> bool:
@@ -74,6 +80,10 @@ class HomeScreen(Screen):
     HELP_TITLE = "Home"
     _left_for_dialog = False
     _finished: set[str] = set()
+    _ranked: tuple[str, object, list] | None = None
+    _rank_timer: Timer | None = None
+    _shown: str | None = ""
+    """The triage text the list shows the ranking of (None while it is being worked out)."""
     HELP = (
         "Start here when a ticket comes in.\n\n"
         "[b]Type what is wrong[/] in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
@@ -114,7 +124,14 @@ class HomeScreen(Screen):
 
     def refresh_lists(self) -> None:
         query = self.query_one("#triage", Input).value
+        text = query.strip()
+        if text and self._ranked_matches(text) is None:
+            if len(text) <= INLINE_RANK_CHARS:
+                self._rank_now(text)
+            else:
+                self._rank_in_worker(text)
         options = self._options(query)
+        self._shown = text if not text or self._ranked_matches(text) is not None else None
         box = self.query_one("#home-list", OptionList)
         box.set_options(options)
         box.border_title = "Best matches" if query.strip() else "Diagnoses"
@@ -127,7 +144,8 @@ class HomeScreen(Screen):
         options: list[Option] = []
         text = query.strip()
         if text:
-            options += self._matches(text)
+            matches = self._ranked_matches(text)
+            options += self._matches(matches) if matches is not None else [heading("Ranking the diagnoses…")]
         elif getattr(self.app, "catalog_ready", True):
             from wizard.core.session import list_sessions
 
@@ -154,11 +172,39 @@ class HomeScreen(Screen):
             options.append(heading("No trees are installed"))
         return options
 
-    def _matches(self, text: str) -> list[Option]:
+    # ------------------------------------------------------------------ ranking
+
+    def _ranked_matches(self, text: str) -> list | None:
+        """The ranking of `text` against the trees loaded now, if it has been worked out."""
+        ranked = self._ranked
+        if ranked is not None and ranked[0] == text and ranked[1] is self.app.catalog:
+            return ranked[2]
+        return None
+
+    def _rank_now(self, text: str) -> None:
+        from wizard.core.triage import rank
+
+        catalog = self.app.catalog
+        self._ranked = (text, catalog, rank(text, list(catalog))[:TOP_MATCHES])
+
+    @work(thread=True, exclusive=True, group="triage", exit_on_error=False)
+    def _rank_in_worker(self, text: str) -> None:
+        from textual.worker import get_current_worker
+
         from wizard.core.triage import rank
 
         catalog = self.app.catalog
         matches = rank(text, list(catalog))[:TOP_MATCHES]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._ranked_in_worker, text, catalog, matches)
+
+    def _ranked_in_worker(self, text: str, catalog, matches: list) -> None:
+        self._ranked = (text, catalog, matches)
+        if self.query_one("#triage", Input).value.strip() == text:
+            self.refresh_lists()
+
+    def _matches(self, matches: list) -> list[Option]:
+        catalog = self.app.catalog
         if not matches:
             return [heading("No diagnosis matches those words; try others, or pick one below")]
         room = 2 * max(self.app.size.width - 16, 30)
@@ -209,11 +255,32 @@ class HomeScreen(Screen):
     # ------------------------------------------------------------------ events
 
     @on(Input.Changed, "#triage")
-    def typed(self) -> None:
+    def typed(self, event: Input.Changed) -> None:
+        """Rank once typing pauses, not at every key: a long ticket takes a while to rank. An emptied box shows
+        the full list at once."""
+        if self._rank_timer is not None:
+            self._rank_timer.stop()
+            self._rank_timer = None
+        if not event.value.strip():
+            self.refresh_lists()
+        else:
+            self._rank_timer = self.set_timer(TRIAGE_PAUSE, self._pause_in_typing)
+
+    def _pause_in_typing(self) -> None:
+        self._rank_timer = None
         self.refresh_lists()
 
     @on(Input.Submitted, "#triage")
     def submitted(self) -> None:
+        """Enter opens the best match for what is in the box now, ranking it first if typing has not paused yet."""
+        if self._rank_timer is not None:
+            self._rank_timer.stop()
+            self._rank_timer = None
+        text = self.query_one("#triage", Input).value.strip()
+        if text and self._ranked_matches(text) is None:
+            self._rank_now(text)
+        if self._shown != text:
+            self.refresh_lists()
         box = self.query_one("#home-list", OptionList)
         if box.highlighted is not None:
             self._open(box.get_option_at_index(box.highlighted))
