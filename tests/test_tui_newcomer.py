@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from tuikit import TUI, make_app, open_tree, option_ids, option_texts, pilot_test, press_and_pause, scan_and_wait, screen_text
+from tuikit import (
+    TUI,
+    make_app,
+    open_tree,
+    option_ids,
+    option_texts,
+    pilot_test,
+    press_and_pause,
+    scan_and_wait,
+    screen_text,
+)
 from wizard.core.session import list_sessions
 from wizard.tui.home import HomeScreen
 from wizard.tui.modals import ConfirmScreen, ExportScreen, HelpScreen, ResumeScreen
@@ -88,7 +98,8 @@ async def test_a_saved_walk_is_deleted_from_the_resume_list_only_after_yes():
         assert not app.screen.query_one("#saved", OptionList).display
         assert "No saved walks yet" in screen_text(app)
         await press_and_pause(pilot, "escape")
-        assert not any(i and i.startswith("resume:") for i in option_ids(app.screen.query_one("#home-list", OptionList)))
+        home_ids = option_ids(app.screen.query_one("#home-list", OptionList))
+        assert not any(i and i.startswith("resume:") for i in home_ids)
 
 
 @pilot_test
@@ -106,7 +117,7 @@ async def test_a_walk_that_reached_its_runbook_is_marked_finished_on_home_and_in
         assert finished[0].startswith("✔ Secondary site cannot talk to its parent")
         assert not [t for t in resumes if t not in finished][0].startswith("✔")
         home_list.focus()
-        home_list.highlighted = option_ids(home_list).index(next(i for i in option_ids(home_list) if i and i.startswith("resume:")))
+        home_list.highlighted = next(n for n, i in enumerate(option_ids(home_list)) if i and i.startswith("resume:"))
         await pilot.pause()
         assert "finished" in str(app.screen.query_one("#home-detail").visual)
         await press_and_pause(pilot, "f2")
@@ -208,7 +219,8 @@ def long_label_catalog(tmp_path):
     folder.mkdir()
     for source in GOOD.glob("*.yaml"):
         text = source.read_text(encoding="utf-8")
-        text = text.replace("label: Number of retries\n", "label: Retries the despooler logged for the oldest refused instruction\n")
+        longer = "label: Retries the despooler logged for the oldest refused instruction\n"
+        text = text.replace("label: Number of retries\n", longer)
         (folder / source.name).write_text(text, encoding="utf-8")
     return load_catalog([folder], include_shipped=False, use_env=False)
 

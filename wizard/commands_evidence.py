@@ -56,7 +56,8 @@ def _print_summary(hits: list[Any], catalog: Any, out: TextIO) -> None:
     titles = {tree.id: tree.title for tree in _trees(catalog)}
     width = max(len(tree_id) for tree_id in by_tree)
     count = len(by_tree)
-    print(f"\n{count} diagnos{'es' if count != 1 else 'is'} matched ({len(hits)} match{'es' if len(hits) != 1 else ''}):", file=out)
+    found = f"{len(hits)} match{'es' if len(hits) != 1 else ''}"
+    print(f"\n{count} diagnos{'es' if count != 1 else 'is'} matched ({found}):", file=out)
     for tree_id, matches in by_tree.most_common():
         title = clean(titles.get(tree_id, ""))
         print(f"  {tree_id:<{width}}  {matches:>4} match{'es' if matches != 1 else '  '}  {title}".rstrip(), file=out)

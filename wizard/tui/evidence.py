@@ -466,7 +466,10 @@ class EvidenceScreen(Screen["EvidenceOutcome | None"]):
     def _survey_found_nothing(self, problems: list[str], readable: bool, read: int) -> None:
         """From home, a scan that found nothing stays on the path box and says why, so another path can be typed."""
         if readable:
-            lines = [f"No known problem was found ({size_text(read)} read). Try other evidence, or the triage box on the home screen."]
+            lines = [
+                f"No known problem was found ({size_text(read)} read). "
+                "Try other evidence, or the triage box on the home screen."
+            ]
         else:
             lines = ["Nothing could be read:"]
         lines += [f"⚠ {problem}" for problem in problems[:3]]

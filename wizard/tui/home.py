@@ -78,12 +78,6 @@ class HomeScreen(Screen):
         Binding("escape", "clear", "Clear the box", show=False, id="clear"),
     ]
     HELP_TITLE = "Home"
-    _left_for_dialog = False
-    _finished: set[str] = set()
-    _ranked: tuple[str, object, list] | None = None
-    _rank_timer: Timer | None = None
-    _shown: str | None = ""
-    """The triage text the list shows the ranking of (None while it is being worked out)."""
     HELP = (
         "Start here when a ticket comes in.\n\n"
         "[b]Type what is wrong[/] in the box at the top: the caller's words (\"site shows pending\"), a line pasted "
@@ -93,6 +87,15 @@ class HomeScreen(Screen):
         "([b]F3[/]) when you have a log or a folder but no idea yet, and every diagnosis grouped by product.\n\n"
         "Every answer you give is saved at once, so you can quit at any time and resume later."
     )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._left_for_dialog = False
+        self._finished: set[str] = set()
+        self._ranked: tuple[str, object, list] | None = None
+        self._rank_timer: Timer | None = None
+        self._shown: str | None = ""
+        """The triage text whose ranking the list shows (None while it is being worked out)."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -112,8 +115,8 @@ class HomeScreen(Screen):
         self._left_for_dialog = isinstance(self.app.screen, ModalScreen)
 
     def on_screen_resume(self) -> None:
-        """Back from a walk or a scan, the cursor waits in the triage box for the next ticket; a closed dialog
-        (help, the resume list) leaves it where it was. The last ticket's words are selected, so typing replaces them."""
+        """Back from a walk or a scan, the cursor waits in the triage box for the next ticket, the last ticket's
+        words selected so typing replaces them; a closed dialog (help, the resume list) leaves the focus alone."""
         self.refresh_lists()
         if not self._left_for_dialog:
             box = self.query_one("#triage", Input)
@@ -215,7 +218,9 @@ class HomeScreen(Screen):
                 continue
             options.append(
                 Option(
-                    Hanging(join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (shorten(clean(match.why), room), "italic"))),
+                    Hanging(
+                        join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (shorten(clean(match.why), room), "italic"))
+                    ),
                     id=f"match:{match.tree}:{match.node}",
                 )
             )
@@ -237,10 +242,10 @@ class HomeScreen(Screen):
                 return
         if kind == "resume":
             if option.id in self._finished:
-                text = "This walk is finished: Enter opens its runbook again. F2 lists every saved walk; d deletes one."
+                text = "This walk is finished: Enter opens its runbook again."
             else:
-                text = "Enter carries this walk on from the step where it stopped. F2 lists every saved walk; d deletes one."
-            detail.update(plain(text))
+                text = "Enter carries this walk on from the step where it stopped."
+            detail.update(plain(text + " F2 lists every saved walk; d deletes one there."))
             return
         if kind == "action" and rest == "scan":
             detail.update(

@@ -19,7 +19,9 @@ from wizard.tui.home import describe_saved, friendly_time
 from wizard.tui.safe import clean, join, plain
 from wizard.tui.widgets import Hanging
 
-DIALOG_HELP = Binding("f1", "app.help", "Help", id="dialog-help", tooltip="What this dialog does and which keys work here")
+DIALOG_HELP = Binding(
+    "f1", "app.help", "Help", id="dialog-help", tooltip="What this dialog does and which keys work here"
+)
 """A dialog is modal, so the app's own F1 does not reach it; each dialog binds it again."""
 
 
@@ -98,7 +100,9 @@ class ResumeScreen(ModalScreen[Path | None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="resume-close"),
-        Binding("delete,d", "delete", "Delete", id="resume-delete", tooltip="Delete the highlighted saved walk (asks first)"),
+        Binding(
+            "delete,d", "delete", "Delete", id="resume-delete", tooltip="Delete the highlighted saved walk (asks first)"
+        ),
         DIALOG_HELP,
     ]
     HELP_TITLE = "Resume a saved walk"
