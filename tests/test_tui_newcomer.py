@@ -492,3 +492,14 @@ async def test_a_pasted_ticket_is_ranked_off_the_screen_thread(monkeypatch):
         assert option_ids(home_list)[home_list.highlighted].startswith("match:mini:")
         await press_and_pause(pilot, "enter")  # the ranking is reused, not worked out again
         assert len(calls) == 1 and app.session.tree_id == "mini"
+
+
+@pilot_test
+async def test_the_resume_list_is_as_tall_as_its_wrapped_entries():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_mini_to_runbook(pilot)
+        await press_and_pause(pilot, "escape", "f2")
+        saved = app.screen.query_one("#saved", OptionList)
+        assert saved.virtual_size.height == 3  # the title, and where it stands wrapped over two lines
+        assert saved.region.height == saved.virtual_size.height + 2  # no blank line above the bottom border
