@@ -503,3 +503,20 @@ async def test_the_resume_list_is_as_tall_as_its_wrapped_entries():
         saved = app.screen.query_one("#saved", OptionList)
         assert saved.virtual_size.height == 3  # the title, and where it stands wrapped over two lines
         assert saved.region.height == saved.virtual_size.height + 2  # no blank line above the bottom border
+
+
+def test_hanging_lines_keep_every_character_and_survive_any_width():
+    from textual.content import Content
+
+    from wizard.tui.widgets import Hanging
+
+    text = "  Clients stuck on a dead distribution point after a DR failover (ConfigMgr 2007/2012)\n    at: a step"
+    entry = Hanging(Content(text))
+    assert str(entry) == text
+    for width in range(0, 90):
+        lines = [line.plain for line in entry._lines(width)]
+        assert all(len(line) <= max(width, 1) for line in lines), (width, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+    lines = [line.plain for line in entry._lines(40)]
+    assert lines[0] == "  Clients stuck on a dead distribution"
+    assert all(line.startswith("    ") for line in lines[1:])

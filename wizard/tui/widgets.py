@@ -71,6 +71,7 @@ class Hanging(Visual):
         return self.content.plain
 
     def _lines(self, width: int) -> list[Content]:
+        width = max(width, 1)
         if self._wrapped is not None and self._wrapped[0] == width:
             return self._wrapped[1]
         lines: list[Content] = []
