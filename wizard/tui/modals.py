@@ -207,7 +207,8 @@ class ExportScreen(ModalScreen[Path | None]):
     HELP_TITLE = "Export"
     HELP = (
         "Pick Markdown (for a ticket or an e-mail) or JSON (for a script) with the arrow keys, check the file "
-        "name, then press [b]Enter[/] in the path box or the Save button. The file is written whole or not at all."
+        "name, then press [b]Enter[/] in the path box or the Save button. The file is written whole or not at all.\n\n"
+        "A long path does not fit in the box: the whole path the file goes to is spelled out under it."
     )
 
     def __init__(self, fmt: str = "md") -> None:
