@@ -42,9 +42,11 @@ def run_triage(catalog, text: str, as_json: bool = False, stdin: str = "") -> tu
 def test_scan_prints_one_line_per_hit(catalog):
     code, out, err = run_scan(catalog, SAMPLES / "opsmgr.evtx")
     assert code == 0 and err == ""
-    assert out.splitlines() == [
+    hits, summary = out.split("\n\n")
+    assert hits.splitlines() == [
         f"{SAMPLES / 'opsmgr.evtx'}:102  rms-mini/c-events  failed-over  2007-04-29 10:17:44.000Z OpsMgr Connector  COOM01"
     ]
+    assert summary.startswith("1 diagnosis matched (1 match):\n  rms-mini")
 
 
 def test_scan_json(catalog):

@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList
 
 from tuikit import make_app, open_tree, option_ids, option_texts, pilot_test, press_and_pause, screen_text
 from wizard.core.session import list_sessions
-from wizard.tui.home import HomeScreen
+from wizard.tui.home import TRIAGE_PAUSE, HomeScreen
 from wizard.tui.modals import ConfirmScreen, ExportScreen, HelpScreen, ResumeScreen
 from wizard.tui.runbook import RunbookScreen
 from wizard.tui.step import StepScreen
@@ -335,6 +335,7 @@ async def test_without_a_catalog_the_trees_are_read_after_the_home_screen_is_up(
         home_list = app.screen.query_one("#home-list", OptionList)
         assert "tree:mini" in option_ids(home_list)
         await press_and_pause(pilot, *"public key")
+        await pilot.pause(TRIAGE_PAUSE + 0.2)  # ranked once typing pauses
         assert any(i and i.startswith("match:mini:") for i in option_ids(home_list))
 
 

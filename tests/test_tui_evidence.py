@@ -20,7 +20,7 @@ from tuikit import (
 )
 from wizard.core.evidence import ScanReport
 from wizard.tui.evidence import EvidenceScreen
-from wizard.tui.home import HomeScreen
+from wizard.tui.home import TRIAGE_PAUSE, HomeScreen
 from wizard.tui.modals import BrowseScreen
 from wizard.tui.runbook import RunbookScreen
 from wizard.tui.step import StepScreen
@@ -333,6 +333,7 @@ async def test_triage_ranks_as_you_type_and_enter_opens_the_best_match():
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, HomeScreen)
         await press_and_pause(pilot, *"Cannot find a public key for instruction")
+        await pilot.pause(TRIAGE_PAUSE + 0.2)  # ranked once typing pauses
         home_list = app.screen.query_one("#home-list", OptionList)
         assert home_list.border_title == "Best matches"
         assert option_ids(home_list)[home_list.highlighted].startswith("match:mini:")

@@ -14,6 +14,7 @@ from textual.widgets import Input, TextArea
 
 from tuikit import fixture_catalog, make_app, open_tree, press_and_pause, scan_and_wait
 from wizard.core.session import Session, save
+from wizard.tui.home import TRIAGE_PAUSE
 
 pytestmark = pytest.mark.posix_only  # time.tzset pins the clock the screens show; Windows has none
 
@@ -96,8 +97,13 @@ def test_home(snap_compare):
     assert snapshot(snap_compare)
 
 
+async def pause_in_typing(pilot) -> None:
+    """The triage box ranks once typing pauses."""
+    await pilot.pause(TRIAGE_PAUSE + 0.2)
+
+
 def test_home_triage_matches(snap_compare):
-    assert snapshot(snap_compare, press=list("public key refused"))
+    assert snapshot(snap_compare, tuple("public key refused"), pause_in_typing)
 
 
 def test_home_with_saved_walks(snap_compare, private_data_dir):

@@ -286,7 +286,7 @@ def _cmd_list(args, out, err, stdin) -> int:
 def _cmd_lint(args, out, err, stdin) -> int:
     from pathlib import Path
 
-    from wizard.core.catalog import extra_tree_dirs, shipped_tree_dir, tree_files
+    from wizard.core.catalog import TREE_SUFFIXES, extra_tree_dirs, shipped_tree_dir, tree_files
     from wizard.core.diagnostics import Diagnostic
     from wizard.core.loader import check_links, load_tree
 
@@ -300,6 +300,12 @@ def _cmd_lint(args, out, err, stdin) -> int:
             print(f"wizard lint: {target}: no such file or folder", file=err)
             return EXIT_USAGE
         found = tree_files(target)
+        if target.is_file() and not found:
+            print(
+                f"wizard lint: {target}: not a tree file; trees are YAML files ending in {' or '.join(TREE_SUFFIXES)}",
+                file=err,
+            )
+            return EXIT_USAGE
         if target.is_dir() and not found:
             print(f"wizard lint: {target}: no .yaml tree files in this folder", file=err)
         files += found

@@ -25,12 +25,14 @@ def cmd_scan(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
         for hit in report.hits:
             when = clean(hit.time) or "-"
             component = clean(hit.component) or "-"
+            # A file signature matched a folder, zip or listing as a whole: it has no line to point to.
+            where = f"{clean(hit.file)}:{hit.line}" if hit.line else clean(hit.file)
             print(
-                f"{clean(hit.file)}:{hit.line}{'' if hit.offset is None else f' (byte {hit.offset})'}  "
-                f"{hit.tree}/{hit.node}  {hit.signature}  {when} {component}  "
-                f"{clean(hit.text)}",
+                f"{where}{'' if hit.offset is None else f' (byte {hit.offset})'}  "
+                f"{hit.tree}/{hit.node}  {hit.signature}  {when} {component}  {clean(hit.text)}",
                 file=out,
             )
+        _print_summary(report.hits, catalog, out)
     if report.inputs_readable == 0:
         if not report.problems:
             print("wizard scan: nothing readable in the paths given", file=err)
@@ -40,6 +42,28 @@ def cmd_scan(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
         print(f"wizard scan: no known signature found in {inputs} input{'s' if inputs != 1 else ''}", file=err)
         return 1
     return 0
+
+
+def _print_summary(hits: list[Any], catalog: Any, out: TextIO) -> None:
+    """Which diagnoses the hits point to, most matches first, with the checks of each that the evidence answers."""
+    from collections import Counter
+
+    from wizard.core.evidence import clean
+
+    if not hits:
+        return
+    by_tree = Counter(hit.tree for hit in hits)
+    titles = {tree.id: tree.title for tree in _trees(catalog)}
+    width = max(len(tree_id) for tree_id in by_tree)
+    count = len(by_tree)
+    found = f"{len(hits)} match{'es' if len(hits) != 1 else ''}"
+    print(f"\n{count} diagnos{'es' if count != 1 else 'is'} matched ({found}):", file=out)
+    for tree_id, matches in by_tree.most_common():
+        title = clean(titles.get(tree_id, ""))
+        print(f"  {tree_id:<{width}}  {matches:>4} match{'es' if matches != 1 else '  '}  {title}".rstrip(), file=out)
+        checks = Counter(hit.node for hit in hits if hit.tree == tree_id)
+        print(f"  {'':<{width}}  checks: " + ", ".join(f"{node} ({n})" for node, n in checks.most_common()), file=out)
+    print("Walk one with this evidence: wizard walk TREE --evidence PATH", file=out)
 
 
 def cmd_triage(args: Any, catalog: Any, out: TextIO, err: TextIO, stdin: TextIO) -> int:

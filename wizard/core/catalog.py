@@ -36,12 +36,18 @@ def samples_dir() -> Path:
     return _shipped("samples")
 
 
+def is_tree_file(path: Path) -> bool:
+    """Trees are YAML files; anything else beside them (a README, notes) is not read as a tree."""
+    return path.suffix.lower() in TREE_SUFFIXES
+
+
 def tree_files(directory: Path) -> list[Path]:
+    """The tree files in a folder, or the path itself when it is a tree file; other files are skipped."""
     if directory.is_file():
-        return [directory]
+        return [directory] if is_tree_file(directory) else []
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix.lower() in TREE_SUFFIXES and p.is_file())
+    return sorted(p for p in directory.iterdir() if is_tree_file(p) and p.is_file())
 
 
 @dataclass
@@ -103,6 +109,9 @@ def load_catalog(
     for directory in dirs:
         if not directory.exists():
             catalog.notes.append(f"tree folder not found: {directory}")
+            continue
+        if directory.is_file() and not is_tree_file(directory):
+            catalog.notes.append(f"not a tree file (trees end in {' or '.join(TREE_SUFFIXES)}): {directory}")
             continue
         for path in tree_files(directory):
             result = load_tree(path)

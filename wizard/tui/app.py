@@ -410,26 +410,48 @@ class WizardApp(App[None]):
         return self.exports_dir / f"{stem}.{'md' if fmt == 'md' else 'json'}"
 
     def save_commands(self) -> Path:
-        """Every command of the runbook in order, in a text file for terminals that cannot copy."""
+        """Every command of the runbook in order, in a text file for terminals that cannot copy.
+
+        The commands are for cmd.exe, so every other line is a `REM` comment: pasted into a Command Prompt, a `#`
+        line is an error. A command that still holds a `<blank>` to fill in is flagged, since cmd.exe reads `<`
+        and `>` as redirection.
+        """
+        import re
+
         from wizard.core import render
         from wizard.core.files import write_atomic
         from wizard.core.model import Runbook
-        from wizard.core.textsafe import clean
+        from wizard.core.textsafe import clean as clean_text
+        from wizard.tui.safe import clean
 
         session = self.session
         if session is None or not isinstance(session.node, Runbook):
             raise ValueError("there is no runbook to take commands from")
+
+        def remark(text: str) -> str:
+            # One line whatever the text holds; a trailing caret would join the next line to the comment.
+            return f"REM {clean(text, one_line=True)}".rstrip("^ ")
+
         values = render.all_values(session)
-        lines = [f"# {render.fill(session.node.title, values)}", f"# session {session.id}", ""]
-        for step in render.runbook_steps(session):
+        steps = render.runbook_steps(session)
+        total = len({step["n"] for step in steps})
+        lines = [
+            remark(render.fill(session.node.title, values)),
+            remark("Commands for cmd.exe (Command Prompt) unless a step says PowerShell; run each on the server its step names."),
+            remark(f"Saved walk {session.id}. Lines starting with REM are comments."),
+        ]
+        for step in steps:
             if not step["commands"]:
                 continue
-            shell = f" in {render.shell_name(step['shell'])}" if step["shell"] else ""
-            lines.append(f"# step {step['label']}, {render.place_phrase(step['runs_on'])}{shell}")
-            lines += step["commands"]
-            lines.append("")
+            shell = f", in {render.shell_name(step['shell'])}" if step["shell"] else ""
+            lines += ["", remark(f"Step {step['label']} of {total}, {render.place_phrase(step['runs_on'])}{shell}")]
+            for command in step["commands"]:
+                blanks = sorted(set(re.findall(r"<[^<>\r\n]{1,80}>", command)))
+                if blanks:
+                    lines.append(remark(f"Replace {', '.join(blanks)} in the next line before running it."))
+                lines.append(command)
         path = self.exports_dir / f"{session.tree_id}-{session.id}-commands.txt"
-        write_atomic(path, clean("\n".join(lines).rstrip() + "\n", lines=True), private=False)
+        write_atomic(path, clean_text("\n".join(lines).rstrip() + "\n", lines=True), private=False)
         return path
 
     def copy_to_clipboard(self, text: str) -> None:
@@ -464,7 +486,7 @@ class WizardApp(App[None]):
             seen.add(binding.description)
             keys.append((self.get_key_display(binding), binding.tooltip or binding.description))
         title = getattr(screen, "HELP_TITLE", "wizard")
-        text = getattr(screen, "HELP", "")
+        text = getattr(screen, "dialog_help", "") or getattr(screen, "HELP", "")
         self.push_screen(HelpScreen(title, text, keys))
 
 

@@ -31,8 +31,8 @@ from wizard.core.session import Citation, FileNote, Session, file_notes, proposa
 from wizard.core.wording import place_phrase
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain
-from wizard.tui.widgets import PathInput
 from wizard.tui.typed import OnWizardApp
+from wizard.tui.widgets import Hanging, PathInput
 
 MAX_CITATIONS = 20
 MAX_HITS_SHOWN = 200
@@ -144,8 +144,8 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
     HELP = (
         "Give the wizard what the step asks for: type a path to a log, a copied folder or a .zip bundle "
         "(**Tab** or **Right** completes a name, **Ctrl+O** browses), or paste log lines, a *dir* "
-        "listing or event text into the big box. Then press **Ctrl+S**. To practise, **Ctrl+P** lists the "
-        "sample bundles that ship for this diagnosis.\n\n"
+        "listing or event text into the big box. Then press **Ctrl+S**. To practise, press **Ctrl+P** and "
+        "type *sample*: the palette lists the sample bundles that ship for this diagnosis.\n\n"
         "The scan runs in the background with a progress bar; **Escape** stops it.\n\n"
         "Each match shows its file and line, time and component, with the matching text in "
         "`reverse`. At a step, the answer the evidence points to is marked **◆ proposed** and "
@@ -219,7 +219,7 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
         paste.border_title = "…or paste text here (log lines, a dir listing, events)"
         memory = getattr(self.app, "scan_memory", None)
         if memory is not None:
-            self.query_one("#ev-path", PathInput).value = os.pathsep.join(memory.paths)
+            self.query_one("#ev-path", PathInput).remember(os.pathsep.join(memory.paths))
             paste.text = memory.text
             self._collect_message("The evidence you scanned last is filled in; Ctrl+S scans it for this step.")
         self.query_one("#ev-hits", OptionList).border_title = "Matches"
@@ -345,7 +345,9 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
 
     def action_again(self) -> None:
         self._show_phase("ev-collect")
-        self.query_one("#ev-path", PathInput).focus()
+        box = self.query_one("#ev-path", PathInput)
+        box.focus()
+        box.select_all()
 
     def action_browse(self) -> None:
         from wizard.tui.modals import BrowseScreen
@@ -385,6 +387,9 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
 
         hits, problems, readable, read = self._merge(reports)
         self.report = hits
+        if self.check is None and not hits:
+            self._survey_found_nothing(problems, readable, read)
+            return
         book = EvidenceBook()
         for index, report in enumerate(reports):
             book = book.with_report(report, self.scanned_paths if index == 0 and self.scanned_paths else ())
@@ -415,7 +420,7 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
             body = hit_content(catalog, hit, show_tree=show_tree)
             return join((clean(role, one_line=True) + " · ", "bold"), body) if role else body
 
-        box.set_options([Option(shown(h)) for h in hits[:MAX_HITS_SHOWN]])
+        box.set_options([Option(Hanging(shown(h))) for h in hits[:MAX_HITS_SHOWN]])
         box.display = bool(hits)
         box.border_title = f"Matches ({len(hits)})" if len(hits) <= MAX_HITS_SHOWN else f"First {MAX_HITS_SHOWN} of {len(hits)} matches"
         if hits:
@@ -501,16 +506,30 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
             "Your answer (Enter confirms)" if highlight is not None else "Your answer (arrows or its number)"
         )
 
+    def _survey_found_nothing(self, problems: list[str], readable: bool, read: int) -> None:
+        """From home, a scan that found nothing stays on the path box and says why, so another path can be typed."""
+        if readable:
+            lines = [
+                f"No known problem was found ({size_text(read)} read). "
+                "Try other evidence, or the triage box on the home screen."
+            ]
+        else:
+            lines = ["Nothing could be read:"]
+        lines += [f"⚠ {problem}" for problem in problems[:3]]
+        if len(problems) > 3:
+            lines.append(f"⚠ …and {len(problems) - 3} more problems")
+        self._show_phase("ev-collect")
+        self._collect_message("\n".join(lines), bad=not readable)
+        box = self.query_one("#ev-path", PathInput)
+        box.focus()
+        box.select_all()
+
     def _show_survey_results(self, hits: list[Any], problems: list[str], readable: bool, read: int) -> None:
         catalog = self.app.catalog
         by_tree = Counter(h.tree for h in hits)
-        lines: list[Content] = []
-        if hits:
-            lines.append(plain(f"Found {len(hits)} match{'es' if len(hits) != 1 else ''} for {len(by_tree)} diagnos{'es' if len(by_tree) != 1 else 'is'} ({size_text(read)} read).", "bold"))
-        elif not readable:
-            lines.append(plain("Nothing could be read; see the problems below.", "bold"))
-        else:
-            lines.append(plain(f"No known problem was found ({size_text(read)} read). Try the triage box on the home screen.", "bold"))
+        lines = [
+            plain(f"Found {len(hits)} match{'es' if len(hits) != 1 else ''} for {len(by_tree)} diagnos{'es' if len(by_tree) != 1 else 'is'} ({size_text(read)} read).", "bold")
+        ]
         self._summary(lines, problems)
         self._fill_hits(hits, show_tree=True)
         options = []
@@ -521,7 +540,7 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
             first = next(h for h in hits if h.tree == tree_id)
             options.append(
                 Option(
-                    join(("▸ ", "bold"), (tree.title, "bold"), (f"\n    {count} match{'es' if count != 1 else ''}, first in {clean(Path(str(first.file)).name, one_line=True)}", "dim")),
+                    Hanging(join(("▸ ", "bold"), (tree.title, "bold"), (f"\n    {count} match{'es' if count != 1 else ''}, first in {clean(Path(str(first.file)).name, one_line=True)}", "dim"))),
                     id=tree_id,
                 )
             )
@@ -580,7 +599,7 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
         if samples.is_dir():
             commands.append(
                 PaletteCommand(
-                    "Use the practice bundles",
+                    "Use the sample bundles for practice",
                     f"Fill in {samples}, sample logs to try the wizard on",
                     lambda: self._use_path(samples),
                 )
@@ -590,7 +609,7 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
             for case in practice_cases(samples, tree_ids):
                 commands.append(
                     PaletteCommand(
-                        f"Practice case {case.parent.name}/{case.name}",
+                        f"Practice case {case.parent.name}/{case.name} (sample bundle)",
                         case_summary(case),
                         functools.partial(self._use_path, case),
                     )
@@ -600,7 +619,7 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
     def _use_path(self, path: Path) -> None:
         self._show_phase("ev-collect")
         box = self.query_one("#ev-path", PathInput)
-        box.value = str(path)
+        box.remember(str(path))
         box.focus()
 
 

@@ -6,41 +6,55 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain, shorten
 from wizard.tui.typed import OnWizardApp
+from wizard.tui.widgets import Hanging
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from wizard.core.session import SessionInfo
 
 RECENT_SESSIONS = 3
 TOP_MATCHES = 6
+TRIAGE_PAUSE = 0.3
+"""Seconds of quiet in the triage box before the diagnoses are ranked again; Enter ranks at once."""
+INLINE_RANK_CHARS = 2000
+"""Longer text (a pasted ticket) is ranked in a worker thread, so the screen keeps answering keys meanwhile."""
+
+
+def is_finished(info: SessionInfo, catalog) -> bool:
+    """A saved walk that reached its runbook: there is nothing left to answer, only the runbook to read again."""
+    tree = catalog.trees.get(info.tree)
+    return tree is not None and info.node in tree.nodes and tree.nodes[info.node].kind == "runbook"
 
 
 def describe_saved(info: SessionInfo, catalog) -> Content:
-    """One line for a saved walk: which tree, where it stands, how many answers, when."""
+    """One line for a saved walk: which tree, where it stands (or that it is finished), how many answers, when."""
     if not info.readable:
         return join(("✗ ", "bold"), ("Unreadable saved walk", "bold"), "\n    ", (info.problem, "italic"))
     tree = catalog.trees.get(info.tree)
     start = catalog.trees.get(info.start_tree)
     title = start.title if start else info.start_tree
+    finished = is_finished(info, catalog)
     where = info.node
     if tree is not None and info.node in tree.nodes:
-        node = tree.nodes[info.node]
-        where = ("runbook: " if node.kind == "runbook" else "at: ") + tree.label(info.node)
+        where = ("runbook: " if finished else "at: ") + tree.label(info.node)
     return join(
-        ("↻ ", "bold"),
+        ("✔ " if finished else "↻ ", "bold"),
         (title, "bold"),
         "\n    ",
-        (shorten(clean(where), 40), "italic"),
+        ("finished · " if finished else "", "bold"),
+        (shorten(clean(where), 120), "italic"),
         (f" · {info.steps} answer{'s' if info.steps != 1 else ''} · {friendly_time(info.updated)}", "dim"),
     )
 
@@ -77,6 +91,15 @@ class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.t
         "Every answer you give is saved at once, so you can quit at any time and resume later."
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._left_for_dialog = False
+        self._finished: set[str] = set()
+        self._ranked: tuple[str, object, list] | None = None
+        self._rank_timer: Timer | None = None
+        self._shown: str | None = ""
+        """The triage text whose ranking the list shows (None while it is being worked out)."""
+
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         box = Input(placeholder="What is wrong? Symptoms, a log line, an event or status ID…", id="triage")
@@ -91,14 +114,30 @@ class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.t
         self.refresh_lists()
         self.query_one("#triage", Input).focus()
 
+    def on_screen_suspend(self) -> None:
+        self._left_for_dialog = isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
+        """Back from a walk or a scan, the cursor waits in the triage box for the next ticket, the last ticket's
+        words selected so typing replaces them; a closed dialog (help, the resume list) leaves the focus alone."""
         self.refresh_lists()
+        if not self._left_for_dialog:
+            box = self.query_one("#triage", Input)
+            box.focus()
+            box.select_all()
 
     # ------------------------------------------------------------------ lists
 
     def refresh_lists(self) -> None:
         query = self.query_one("#triage", Input).value
+        text = query.strip()
+        if text and self._ranked_matches(text) is None:
+            if len(text) <= INLINE_RANK_CHARS:
+                self._rank_now(text)
+            else:
+                self._rank_in_worker(text)
         options = self._options(query)
+        self._shown = text if not text or self._ranked_matches(text) is not None else None
         box = self.query_one("#home-list", OptionList)
         box.set_options(options)
         box.border_title = "Best matches" if query.strip() else "Diagnoses"
@@ -111,15 +150,19 @@ class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.t
         options: list[Option] = []
         text = query.strip()
         if text:
-            options += self._matches(text)
+            matches = self._ranked_matches(text)
+            options += self._matches(matches) if matches is not None else [heading("Ranking the diagnoses…")]
         elif getattr(self.app, "catalog_ready", True):
             from wizard.core.session import list_sessions
 
             saved = list_sessions(self.app.data_dir)
+            self._finished = {f"resume:{info.path}" for info in saved if is_finished(info, catalog)}
             if saved:
                 options.append(heading("Carry on where you stopped"))
                 for info in saved[:RECENT_SESSIONS]:
-                    options.append(Option(describe_saved(info, catalog), id=f"resume:{info.path}", disabled=not info.readable))
+                    options.append(
+                        Option(Hanging(describe_saved(info, catalog)), id=f"resume:{info.path}", disabled=not info.readable)
+                    )
                 if len(saved) > RECENT_SESSIONS:
                     options.append(Option(Content(f"  … all {len(saved)} saved walks (F2)"), id="action:resume"))
         options.append(heading("Start from evidence"))
@@ -132,19 +175,47 @@ class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.t
         for product, trees in catalog.by_product().items():
             options.append(heading(clean(product, one_line=True)))
             for tree in trees:
-                options.append(Option(join("  ", (tree.title, "bold")), id=f"tree:{tree.id}"))
+                options.append(Option(Hanging(join("  ", (tree.title, "bold"))), id=f"tree:{tree.id}"))
         if not len(catalog):
             options.append(heading("No trees are installed"))
         return options
 
-    def _matches(self, text: str) -> list[Option]:
+    # ------------------------------------------------------------------ ranking
+
+    def _ranked_matches(self, text: str) -> list | None:
+        """The ranking of `text` against the trees loaded now, if it has been worked out."""
+        ranked = self._ranked
+        if ranked is not None and ranked[0] == text and ranked[1] is self.app.catalog:
+            return ranked[2]
+        return None
+
+    def _rank_now(self, text: str) -> None:
+        from wizard.core.triage import rank
+
+        catalog = self.app.catalog
+        self._ranked = (text, catalog, rank(text, list(catalog))[:TOP_MATCHES])
+
+    @work(thread=True, exclusive=True, group="triage", exit_on_error=False)
+    def _rank_in_worker(self, text: str) -> None:
+        from textual.worker import get_current_worker
+
         from wizard.core.triage import rank
 
         catalog = self.app.catalog
         matches = rank(text, list(catalog))[:TOP_MATCHES]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._ranked_in_worker, text, catalog, matches)
+
+    def _ranked_in_worker(self, text: str, catalog, matches: list) -> None:
+        self._ranked = (text, catalog, matches)
+        if self.query_one("#triage", Input).value.strip() == text:
+            self.refresh_lists()
+
+    def _matches(self, matches: list) -> list[Option]:
+        catalog = self.app.catalog
         if not matches:
             return [heading("No diagnosis matches those words; try others, or pick one below")]
-        width = max(self.app.size.width - 16, 30)
+        room = 2 * max(self.app.size.width - 16, 30)
         options = [heading(f"Best matches for what you typed ({len(matches)})")]
         for match in matches:
             tree = catalog.trees.get(match.tree)
@@ -152,7 +223,9 @@ class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.t
                 continue
             options.append(
                 Option(
-                    join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (shorten(clean(match.why), width), "italic")),
+                    Hanging(
+                        join(("▸ ", "bold"), (tree.title, "bold"), "\n    ", (shorten(clean(match.why), room), "italic"))
+                    ),
                     id=f"match:{match.tree}:{match.node}",
                 )
             )
@@ -173,7 +246,11 @@ class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.t
                 detail.update(join((tree.product, "dim"), "\n", shorten(clean(tree.summary), room)))
                 return
         if kind == "resume":
-            detail.update(plain("Enter carries this walk on from the step where it stopped; every answer is kept."))
+            if option.id in self._finished:
+                text = "This walk is finished: Enter opens its runbook again."
+            else:
+                text = "Enter carries this walk on from the step where it stopped."
+            detail.update(plain(text + " F2 lists every saved walk; d deletes one there."))
             return
         if kind == "action" and rest == "scan":
             detail.update(
@@ -188,11 +265,32 @@ class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.t
     # ------------------------------------------------------------------ events
 
     @on(Input.Changed, "#triage")
-    def typed(self) -> None:
+    def typed(self, event: Input.Changed) -> None:
+        """Rank once typing pauses, not at every key: a long ticket takes a while to rank. An emptied box shows
+        the full list at once."""
+        if self._rank_timer is not None:
+            self._rank_timer.stop()
+            self._rank_timer = None
+        if not event.value.strip():
+            self.refresh_lists()
+        else:
+            self._rank_timer = self.set_timer(TRIAGE_PAUSE, self._pause_in_typing)
+
+    def _pause_in_typing(self) -> None:
+        self._rank_timer = None
         self.refresh_lists()
 
     @on(Input.Submitted, "#triage")
     def submitted(self) -> None:
+        """Enter opens the best match for what is in the box now, ranking it first if typing has not paused yet."""
+        if self._rank_timer is not None:
+            self._rank_timer.stop()
+            self._rank_timer = None
+        text = self.query_one("#triage", Input).value.strip()
+        if text and self._ranked_matches(text) is None:
+            self._rank_now(text)
+        if self._shown != text:
+            self.refresh_lists()
         box = self.query_one("#home-list", OptionList)
         if box.highlighted is not None:
             self._open(box.get_option_at_index(box.highlighted))

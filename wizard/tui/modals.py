@@ -14,10 +14,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.core.session import list_sessions
-from wizard.tui.home import describe_saved
-from wizard.tui.safe import join, plain
+from wizard.core.session import SessionInfo, list_sessions
+from wizard.tui.home import describe_saved, friendly_time
+from wizard.tui.safe import clean, join, plain
 from wizard.tui.typed import OnWizardApp
+from wizard.tui.widgets import Hanging
+
+DIALOG_HELP = Binding(
+    "f1", "app.help", "Help", id="dialog-help", tooltip="What this dialog does and which keys work here"
+)
+"""A dialog is modal, so the app's own F1 does not reach it; each dialog binds it again."""
 
 
 class ConfirmScreen(OnWizardApp, ModalScreen[bool]):  # type: ignore[misc]  # see wizard.tui.typed
@@ -26,6 +32,7 @@ class ConfirmScreen(OnWizardApp, ModalScreen[bool]):  # type: ignore[misc]  # se
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm-yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        DIALOG_HELP,
     ]
     HELP_TITLE = "Confirm"
     HELP = "Press **y** to go ahead or **n** (or Escape) to leave things as they are."
@@ -34,6 +41,10 @@ class ConfirmScreen(OnWizardApp, ModalScreen[bool]):  # type: ignore[misc]  # se
         super().__init__()
         self.question = question
         self.verb = verb
+        self.dialog_help = (
+            f"{clean(question)}\n\n**y** or the {clean(verb, one_line=True)} button goes ahead; "
+            "**n**, Escape or the Cancel button leaves things as they are."
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -96,45 +107,101 @@ class HelpScreen(OnWizardApp, ModalScreen[None]):  # type: ignore[misc]  # see w
 
 
 class ResumeScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]  # see wizard.tui.typed
-    """Every saved walk, newest first."""
+    """Every saved walk, newest first; one can be deleted after a yes."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="resume-close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="resume-close"),
+        Binding(
+            "delete,d", "delete", "Delete", id="resume-delete", tooltip="Delete the highlighted saved walk (asks first)"
+        ),
+        DIALOG_HELP,
+    ]
     HELP_TITLE = "Resume a saved walk"
     HELP = (
         "Every answer is saved as you go, so a closed terminal or a crash loses nothing. "
         "Pick a walk with the arrow keys and press **Enter** to carry on where it stopped. "
-        "If a tree changed since, the answers that still fit are replayed and you are told where it stopped."
+        "If a tree changed since, the answers that still fit are replayed and you are told where it stopped.\n\n"
+        "**↻** marks a walk still under way, **✔ finished** one that reached its runbook (Enter opens the "
+        "runbook again). **Delete** or **d** deletes the highlighted walk once you confirm; its answers are "
+        "gone for good, exports you wrote stay."
     )
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.sessions: dict[str, SessionInfo] = {}
 
     def compose(self) -> ComposeResult:
         sessions = list_sessions(self.data_dir)
+        self.sessions = {str(info.path): info for info in sessions}
         catalog = self.app.catalog
         with Vertical(classes="dialog wide"):
             yield Static(Content("Resume a saved walk").stylize("bold"), classes="dialog-title")
-            if sessions:
-                yield OptionList(
-                    *[
-                        Option(describe_saved(info, catalog), id=str(info.path), disabled=not info.readable)
-                        for info in sessions
-                    ],
-                    id="saved",
-                )
-            else:
-                yield Static("No saved walks yet. A walk is saved as soon as you start it.", markup=False)
-            yield Static(Content("Enter resumes · Esc closes").stylize("dim"))
+            saved = OptionList(
+                *[
+                    Option(Hanging(describe_saved(info, catalog)), id=str(info.path), disabled=not info.readable)
+                    for info in sessions
+                ],
+                id="saved",
+            )
+            saved.display = bool(sessions)
+            yield saved
+            empty = Static("No saved walks yet. A walk is saved as soon as you start it.", markup=False, id="no-saved")
+            empty.display = not sessions
+            yield empty
+            yield Static(Content("Enter resumes · d deletes · Esc closes").stylize("dim"))
 
     def on_mount(self) -> None:
-        for saved in self.query("#saved").results(OptionList):
+        saved = self.query_one("#saved", OptionList)
+        if saved.option_count:
             saved.highlighted = 0
             saved.focus()
 
     @on(OptionList.OptionSelected, "#saved")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(Path(event.option.id or ""))
+
+    def action_delete(self) -> None:
+        """Ask, then delete the highlighted walk's file; nothing is removed before the yes."""
+        saved = self.query_one("#saved", OptionList)
+        option = saved.highlighted_option
+        info = self.sessions.get(option.id or "") if option is not None else None
+        if info is None:
+            return
+        catalog = self.app.catalog
+        start = catalog.trees.get(info.start_tree)
+        title = start.title if start else info.start_tree
+        answers = f"{info.steps} answer{'s' if info.steps != 1 else ''}"
+        question = (
+            f"Delete the saved walk '{title}' ({answers}, saved {friendly_time(info.updated)})? "
+            "Its answers are gone for good; exports you wrote stay."
+        )
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._delete(info)
+
+        self.app.push_screen(ConfirmScreen(question, "Delete"), decided)
+
+    def _delete(self, info: SessionInfo) -> None:
+        try:
+            info.path.unlink(missing_ok=True)
+        except OSError as exc:
+            self.notify(f"Not deleted: {exc}", severity="error", markup=False)
+            return
+        session = getattr(self.app, "session", None)
+        if session is not None and session.id == info.id:
+            self.app.session = None
+        saved = self.query_one("#saved", OptionList)
+        index = saved.highlighted
+        saved.remove_option(str(info.path))
+        self.sessions.pop(str(info.path), None)
+        if saved.option_count:
+            saved.highlighted = min(index or 0, saved.option_count - 1)
+        else:
+            saved.display = False
+            self.query_one("#no-saved", Static).display = True
+        self.notify("Deleted the saved walk.", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -149,11 +216,13 @@ class ExportScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]
     BINDINGS = [
         Binding("escape", "close", "Cancel", id="export-cancel"),
         Binding("up,down", "other_format", "Other format", id="export-format", tooltip="Markdown or JSON"),
+        DIALOG_HELP,
     ]
     HELP_TITLE = "Export"
     HELP = (
         "Pick Markdown (for a ticket or an e-mail) or JSON (for a script) with the arrow keys, check the file "
-        "name, then press **Enter** in the path box or the Save button. The file is written whole or not at all."
+        "name, then press **Enter** in the path box or the Save button. The file is written whole or not at all.\n\n"
+        "A long path does not fit in the box: the whole path the file goes to is spelled out under it."
     )
 
     def __init__(self, fmt: str = "md") -> None:
@@ -170,6 +239,7 @@ class ExportScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]
             box.border_title = "Save to"
             box.cursor_blink = self.app.cursor_blink
             yield box
+            yield Static("", id="export-where")
             yield Static("", id="export-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
@@ -184,6 +254,20 @@ class ExportScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]
         formats = self.query_one("#export-format", OptionList)
         formats.highlighted = [fmt for fmt, _ in FORMATS].index(self.fmt)
         self.query_one("#export-path", Input).focus()
+        self._show_where()
+
+    @on(Input.Changed, "#export-path")
+    def _show_where(self) -> None:
+        """The whole path, wrapped under the box, since a long path never fits in the box itself."""
+        raw = self.query_one("#export-path", Input).value.strip()
+        where = self.query_one("#export-where", Static)
+        if not raw:
+            where.update("")
+            return
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            path = path / self.app.default_export_path(self.fmt).name
+        where.update(join(("Saves to: ", "dim"), str(path.absolute())))
 
     @on(OptionList.OptionHighlighted, "#export-format")
     def format_changed(self, event: OptionList.OptionHighlighted) -> None:
@@ -261,6 +345,7 @@ class BrowseScreen(OnWizardApp, ModalScreen[Path | None]):  # type: ignore[misc]
     BINDINGS = [
         Binding("escape", "close", "Cancel", id="browse-cancel"),
         Binding("u", "use_folder", "Use this folder", id="browse-folder"),
+        DIALOG_HELP,
     ]
     HELP_TITLE = "Browse for evidence"
     HELP = (

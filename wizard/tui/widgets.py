@@ -8,8 +8,12 @@ from collections.abc import Callable, Iterable
 from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
 from textual.suggester import Suggester
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import DirectoryTree, Input, Static
 
@@ -49,6 +53,48 @@ class Breadcrumb(Widget):
             last = index == len(shown) - 1
             pieces.append(plain(part, "bold" if last else ""))
         return Content(sep).join(pieces)
+
+
+class Hanging(Visual):
+    """Text whose wrapped lines are indented deeper than the line they continue, for list entries.
+
+    A wrapped title then never starts at the left edge, where it would read as a group heading or a new entry.
+    Each line's continuation sits `indent` cells in, or two past the line's own leading spaces if that is deeper.
+    """
+
+    def __init__(self, content: Content, indent: int = 4) -> None:
+        self.content = content
+        self.indent = indent
+        self._wrapped: tuple[int, list[Content]] | None = None
+
+    def __str__(self) -> str:
+        return self.content.plain
+
+    def _lines(self, width: int) -> list[Content]:
+        width = max(width, 1)
+        if self._wrapped is not None and self._wrapped[0] == width:
+            return self._wrapped[1]
+        lines: list[Content] = []
+        for line in self.content.split("\n", allow_blank=True):
+            lead = len(line.plain) - len(line.plain.lstrip(" "))
+            indent = min(max(self.indent, lead + 2), width // 3)
+            first = (line.wrap(width) or [line])[0]
+            lines.append(first)
+            rest = line[len(first.plain) :]
+            rest = rest[len(rest.plain) - len(rest.plain.lstrip(" ")) :]
+            if rest.plain:
+                lines += [Content(" " * indent) + piece for piece in rest.wrap(max(width - indent, 1))]
+        self._wrapped = (width, lines)
+        return lines
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self._lines(width))
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        return Content("\n").join(self._lines(width)).render_strips(width, height, style, options)
 
 
 class CommandBlock(Static, can_focus=True):
@@ -154,6 +200,14 @@ class PathInput(Input):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(suggester=PathSuggester(), **kwargs)
+
+    def remember(self, value: str) -> None:
+        """Fill in a path the wizard remembers, all selected: typing replaces it, End or Right keeps it to add to.
+
+        Selecting on focus alone is not enough: the box has the focus before the remembered path is filled in.
+        """
+        self.value = value
+        self.select_all()
 
     def action_complete(self) -> None:
         if self._suggestion and self.cursor_at_end and self._suggestion != self.value:
