@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="give a value a question asks for")
     p.add_argument("--evidence", action="append", default=[], metavar="PATH", help="a log, folder, export or .zip")
     p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument(
+        "--interactive", action="store_true",
+        help="ask each step as numbered prompts on plain lines (screen readers, dumb terminals, slow links)",
+    )
 
     p = sub.add_parser("scan", parents=[common], help="find every known signature in logs, folders or bundles")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -270,6 +274,10 @@ def _cmd_walk(args, out, err, stdin) -> int:
     catalog, tree = _tree(args, err)
     if tree is None or _missing_evidence(args, err):
         return EXIT_USAGE
+    if args.interactive:
+        from wizard.plain import cli_walk
+
+        return cli_walk(catalog, tree.id, args, out, err, stdin)
     try:
         answers = parse_assignments(args.answer, "--answer")
         values = parse_assignments(args.set, "--set")
