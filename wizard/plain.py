@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from wizard.core.catalog import Catalog
-from wizard.core.evidence.text import clean
+from wizard.core.evidence.text import clean, has_control_characters
 from wizard.core.flow import EvidenceBook, Given, Pending, answer_with_evidence, pending, read_book, settle
 from wizard.core.model import Check, Link, Question, choice_of
 from wizard.core.placeholders import fill
@@ -38,18 +38,21 @@ SHOWN_LINES = 3
 """Evidence lines printed under a check's proposal; the export keeps them all."""
 FROM_COMMAND_LINE = "--set on the command line"
 
-HELP = """\
-Commands (type one at any prompt, then press Enter):
-  1, 2, 3 ...       choose that answer; Enter alone takes the answer marked (Enter)
-  b                 back: undo your last answer
-  r                 restart the walk from the first step (asks first)
-  e PATH            read evidence (a log, a folder, an event export or a .zip) for this check and every later one
-  x md|json [FILE]  export the walk so far as Markdown or JSON (asks before overwriting a file)
-  p                 print this step (or the runbook) again
-  ? or h            this help
-  q                 quit; the walk is saved and can be resumed in the full-screen wizard
-At a value prompt, a value that looks like a command is typed with = in front of it (=b types the value b).
-Commands are never wrapped, so they can be copied whole."""
+HELP_TITLE = "Commands (type one at any prompt, then press Enter):"
+HELP = (
+    ("1, 2, 3 ...", "choose that answer; Enter alone takes the answer marked 'Enter takes it'"),
+    ("b", "back: undo your last answer"),
+    ("r", "restart the walk from the first step (asks first)"),
+    ("e PATH", "read evidence (a log, a folder, an event export or a .zip) for this check and every later one"),
+    ("x md|json [FILE]", "export the walk so far as Markdown or JSON (asks before overwriting a file)"),
+    ("p", "print this step (or the runbook) again"),
+    ("? or h", "this help"),
+    ("q", "quit; the walk is saved and can be resumed in the full-screen wizard"),
+)
+HELP_NOTES = (
+    "At a value prompt, a value that looks like a command is typed with = in front of it (=b types the value b).",
+    "Commands printed by a step are indented and never wrapped, so they can be copied whole.",
+)
 
 
 class EndOfInput(Exception):
@@ -137,8 +140,16 @@ class Printer:
             marker = _list_marker(body)
             self.say(body, indent=indent, hang=len(marker))
 
+    def echo(self, typed: str) -> None:
+        """What was read from a pipe, after its prompt, as a terminal would have shown it."""
+        self._write(safe_line(typed) + "\n")
+
     def prompt(self, text: str) -> None:
-        self._write(safe_line(text) + " ")
+        """A prompt wrapped like the rest; the cursor waits after its last line."""
+        lines = textwrap.wrap(safe_line(text), width=self.width - 1, break_on_hyphens=False) or [""]
+        for line in lines[:-1]:
+            self._write(line + "\n")
+        self._write(lines[-1] + " ")
         self.stream.flush()
 
 
@@ -186,6 +197,9 @@ class PlainWalk:
         self.saved_to: Path | None = None
         self.session = Session.start(catalog, tree_id)
         self.start_evidence = [os.fspath(p) for p in evidence]
+        isatty = getattr(stdin, "isatty", None)
+        self.terminal_echoes = bool(isatty()) if callable(isatty) else False
+        """Whether the terminal shows what is typed; piped input is echoed so the output reads as a transcript."""
 
     # ------------------------------------------------------------------ the loop
 
@@ -246,7 +260,10 @@ class PlainWalk:
             return self.read_line(prompt)
         if not line:
             raise EndOfInput
-        return line.rstrip("\r\n")
+        line = line.rstrip("\r\n")
+        if not self.terminal_echoes:
+            self.out.echo(line)
+        return line
 
     def confirm(self, question: str) -> bool:
         answer = self.read_line(f"{question} (y/N):").strip().lower()
@@ -263,7 +280,7 @@ class PlainWalk:
         if value_prompt and text.startswith("="):
             return Reply(text=text[1:])
         if word in ("?", "h", "help") and not rest:
-            self.out.say(HELP)
+            self.show_help()
             return Reply(handled=True)
         if word == "q" and not rest:
             raise Quit
@@ -284,6 +301,14 @@ class PlainWalk:
             self.export_command(rest)
             return Reply(handled=True)
         return Reply(text=text)
+
+    def show_help(self) -> None:
+        self.out.say(HELP_TITLE)
+        column = max(len(name) for name, _ in HELP) + 4
+        for name, text in HELP:
+            self.out.say(f"{name:<{column - 2}}{text}", indent=2, hang=column - 2)
+        for note in HELP_NOTES:
+            self.out.say(note)
 
     def go_back(self) -> Reply:
         earlier = self.session.back()
@@ -407,6 +432,9 @@ class PlainWalk:
             if reply.handled:
                 continue
             raw = reply.text or default
+            if has_control_characters(raw):
+                self.out.say("Not taken: what you typed holds control characters or escape sequences. Type it again.")
+                continue
             if not raw:
                 self.out.say(f"A value is needed here ({capture.label}{example}), or ? for help.")
                 continue
@@ -540,7 +568,10 @@ class PlainWalk:
                 tree = self.catalog.trees.get(move.tree)
                 link = tree.nodes.get(move.node) if tree is not None else None
                 why = f": {fill(link.why, session.values)}" if isinstance(link, Link) and link.why else ""
-                self.out.say(f"Continued in another tree, {move.label.removeprefix('continue in ')}{why}", indent=2, hang=2)
+                target_id = link.tree if isinstance(link, Link) else move.label.removeprefix("continue in ")
+                target = self.catalog.trees.get(target_id)
+                name = f"{target.title} ({target_id})" if target is not None else target_id
+                self.out.say(f"Continued in the tree {name}{why}", indent=2, hang=2)
             elif move.evidence:
                 cite = move.evidence[0]
                 where = f"{_short(self.book, cite.file)}:{cite.line}" if cite.line else _short(self.book, cite.file)
