@@ -23,7 +23,7 @@ from wizard.core.placeholders import TOKEN
 from wizard.core.render import runbook_dict
 from wizard.core.session import load, sessions_dir, validate_value
 from wizard.core.walk import walk
-from wizard.plain import EXIT_INTERRUPTED, EXIT_OK, EXIT_QUESTION, PlainWalk, terminal_width
+from wizard.plain import EXIT_INTERRUPTED, EXIT_OK, EXIT_QUESTION, PlainWalk, terminal_height, terminal_width
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "samples").glob("*/*/case.yaml"))
@@ -432,6 +432,8 @@ def test_columns_sets_the_width():
     assert terminal_width({"COLUMNS": "100"}) == 100
     assert terminal_width({"COLUMNS": "junk"}) == 80
     assert terminal_width({}) == 80
+    assert terminal_height({"LINES": "40"}) == 40
+    assert terminal_height({}) == 24
 
 
 def test_a_cp1252_stdout_gets_escapes_for_what_it_cannot_encode(tmp_path):

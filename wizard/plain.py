@@ -11,6 +11,7 @@ cannot encode a character (cp1252 on Windows) gets a backslash escape for it ins
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import textwrap
@@ -34,6 +35,8 @@ EXIT_INTERRUPTED = 130
 
 DEFAULT_WIDTH = 80
 MIN_WIDTH = 30
+DEFAULT_HEIGHT = 24
+"""Rows assumed on screen when $LINES does not say: a question pushed above them is said again at its prompt."""
 SHOWN_LINES = 3
 """Evidence lines printed under a check's proposal; the export keeps them all."""
 FROM_COMMAND_LINE = "--set on the command line"
@@ -63,14 +66,33 @@ class Quit(Exception):
     """The operator typed q."""
 
 
-def terminal_width(environ: Mapping[str, str] | None = None) -> int:
-    """$COLUMNS when it is a sensible number, else 80."""
-    raw = (environ if environ is not None else os.environ).get("COLUMNS", "")
+def terminal_width(environ: Mapping[str, str] | None = None, stream: object = None) -> int:
+    """$COLUMNS when it is a sensible number, else 80 (or less, on a terminal narrower than that)."""
+    return _size(environ, "COLUMNS", DEFAULT_WIDTH, MIN_WIDTH, _measured(stream, 0))
+
+
+def terminal_height(environ: Mapping[str, str] | None = None, stream: object = None) -> int:
+    """$LINES when it is a sensible number, else the terminal's height, else 24."""
+    measured = _measured(stream, 1)
+    return _size(environ, "LINES", measured or DEFAULT_HEIGHT, 10, None)
+
+
+def _measured(stream: object, index: int) -> int | None:
+    """The terminal's columns (0) or rows (1) when `stream` is one."""
     try:
-        width = int(raw)
+        size = os.get_terminal_size(stream.fileno())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return size[index] or None
+
+
+def _size(environ: Mapping[str, str] | None, name: str, default: int, least: int, cap: int | None) -> int:
+    raw = (environ if environ is not None else os.environ).get(name, "")
+    try:
+        size = int(raw)
     except ValueError:
-        return DEFAULT_WIDTH
-    return width if width >= MIN_WIDTH else DEFAULT_WIDTH
+        return max(least, min(default, cap)) if cap else default
+    return size if size >= least else default
 
 
 def safe_line(text: object) -> str:
@@ -88,10 +110,13 @@ class Printer:
         self.width = max(width, MIN_WIDTH)
         encoding = getattr(stream, "encoding", None)
         self.encoding = encoding if isinstance(encoding, str) and encoding else None
+        self.lines = 0
+        """Lines written so far, to know when a question has scrolled far above its prompt."""
 
     def _write(self, text: str) -> None:
         if self.encoding is not None:
             text = text.encode(self.encoding, "backslashreplace").decode(self.encoding, "replace")
+        self.lines += text.count("\n")
         self.stream.write(text)
 
     def blank(self) -> None:
@@ -191,12 +216,14 @@ class PlainWalk:
         self.catalog = catalog
         self.given = Given(dict(answers or {}), dict(values or {}))
         self.stdin = stdin
-        self.out = Printer(stdout, width if width is not None else terminal_width())
+        self.out = Printer(stdout, width if width is not None else terminal_width(stream=stdout))
         self.data_dir = data_dir
         self.book: EvidenceBook | None = None
         self.saved_to: Path | None = None
         self.session = Session.start(catalog, tree_id)
         self.start_evidence = [os.fspath(p) for p in evidence]
+        self.asked_at = 0
+        self.height = terminal_height(stream=stdout)
         isatty = getattr(stdin, "isatty", None)
         self.terminal_echoes = bool(isatty()) if callable(isatty) else False
         """Whether the terminal shows what is typed; piped input is echoed so the output reads as a transcript."""
@@ -396,6 +423,13 @@ class PlainWalk:
             return
         self.session = moved
 
+    def remind(self, step: Pending, below: int) -> None:
+        """Say the question again when the step's text, and the `below` lines still to come, push it off screen."""
+        if self.out.lines - self.asked_at + below >= self.height:
+            self.out.blank()
+            self.out.say(f"The question: {fill(step.session.node.prompt, step.session.values)}")
+            self.asked_at = self.out.lines
+
     def value_default(self, step: Pending) -> tuple[str, str]:
         """The value Enter takes, and where it comes from: typed before going back, --set, or the evidence."""
         capture = step.capture
@@ -416,6 +450,7 @@ class PlainWalk:
         assert capture is not None
         default, source = self.value_default(step)
         example = f" (for example {capture.example})" if capture.example else ""
+        self.remind(step, 5)
         self.out.blank()
         self.out.say(f"Type the value: {capture.label}{example}.")
         if default:
@@ -462,6 +497,7 @@ class PlainWalk:
         assert isinstance(node, (Question, Check))
         default, why = self.choice_default(step)
         values = step.session.values
+        self.remind(step, len(node.choices) + 3)
         self.out.blank()
         self.out.say("Answers:")
         for number, choice in enumerate(node.choices, 1):
@@ -516,6 +552,7 @@ class PlainWalk:
         self.show_last(session)
         out.blank()
         out.say(fill(node.prompt, values))
+        self.asked_at = out.lines
         if node.why:
             out.blank()
             out.say("Why this matters:")
