@@ -251,6 +251,22 @@ def test_evidence_read_mid_walk_gives_the_check_its_proposal(door, tmp_path):
     )
 
 
+def test_a_value_the_evidence_settles_over_a_set_default_is_said(tmp_path, monkeypatch):
+    door = model_trees.door_tree()
+    check = door.nodes["c-log"]
+    signature = replace(check.signatures[0], literal="", regex=r"DOOR JAMMED at (?P<site_code>[A-Z0-9]{3})")
+    nodes = {**door.nodes, "c-log": replace(check, signatures=(signature,))}
+    catalog = Catalog(trees={"door": replace(door, nodes=nodes), "other": model_trees.other_tree()})
+    log = tmp_path / "door.log"
+    log.write_text("DOOR JAMMED at S02\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    walker, code, text = plain(catalog, "door", Lines(["q"]), data_dir=tmp_path, evidence=["door.log"],
+                               values={"site_code": "S01"})
+    assert "Note: the evidence gave Site code: S02 (door.log:1) and nothing else for it, so that was taken; " \
+           "--set site_code=S01 was not used." in flat(text)
+    assert walker.session.values["site_code"] == "S02"
+
+
 def test_a_refused_value_says_why_and_is_asked_again(door, tmp_path):
     lines = ["S0", "S01", "1", "2", "maybe"]
     walker, code, text = plain(door, "door", Lines(lines), data_dir=tmp_path)
@@ -343,7 +359,8 @@ def test_ctrl_c_saves_and_ends_cleanly(door, tmp_path):
 
 
 def test_quit_saves_and_help_lists_every_command(door, tmp_path):
-    walker, code, text = plain(door, "door", Lines(["?", "S01", "h", "q"]), data_dir=tmp_path)
+    walker, code, text = plain(door, "door", Lines(["?", "S01", "h", "p", "q"]), data_dir=tmp_path)
+    assert text.count("Step 2. Question in Door will not open (door, node q-power)") == 2
     assert code == EXIT_QUESTION
     for command in ("b ", "r ", "e PATH", "x md|json [FILE]", "? or h", "q "):
         assert f"\n  {command}" in text, command
@@ -416,6 +433,8 @@ def test_output_stays_within_the_width_except_commands(shipped, tmp_path):
         for node in tree.nodes.values()
         for c in (*getattr(node, "commands", ()), *(c for step in getattr(node, "steps", ()) for c in step.commands))
     ]
+    # The steps of this tree are long: at 24 rows the question is said again above its answers.
+    assert "The question: " in text
     in_fence = False
     for line in text.split("\n"):
         if line.lstrip().startswith("```"):

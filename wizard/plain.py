@@ -256,12 +256,27 @@ class PlainWalk:
         """Take `session` as the walk: move past what needs no operator (the engine decides), then save it."""
         if self.book is not None:
             session = session.with_evidence(self.book.paths)
+        before = len(session.moves)
         try:
             session = settle(session, self.book)
         except AnswerError as exc:
             self.out.say(f"The evidence could not answer: {exc}")
         self.session = session
+        self.note_unused_values(session.moves[before:])
         self.autosave()
+
+    def note_unused_values(self, taken: Sequence) -> None:
+        """Say so when the evidence settled a value that --set gave otherwise: nothing is replaced silently."""
+        for move in taken:
+            for name, value in move.captured:
+                given = self.given.values.get(name)
+                if given is not None and given != value and move.evidence:
+                    cite = move.evidence[0]
+                    where = f"{_short(self.book, cite.file)}:{cite.line}" if cite.line else _short(self.book, cite.file)
+                    self.out.say(
+                        f"Note: the evidence gave {move.label} ({where}) and nothing else for it, so that was "
+                        f"taken; --set {name}={given} was not used."
+                    )
 
     def autosave(self) -> None:
         try:
