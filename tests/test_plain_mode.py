@@ -62,7 +62,8 @@ class Operator:
         return reply + "\n"
 
 
-def plain(catalog: Catalog, tree_id: str, stdin, *, width: int = 80, stdout=None, **kwargs) -> tuple[PlainWalk, int, str]:
+def plain(catalog: Catalog, tree_id: str, stdin, *, width: int = 80, stdout=None, **kwargs):
+    """Run plain mode to its end; (the walker, its exit code, what it printed when stdout is a StringIO)."""
     out = stdout if stdout is not None else io.StringIO()
     walker = PlainWalk(catalog, tree_id, stdin=stdin, stdout=out, width=width, **kwargs)
     if isinstance(stdin, Operator):
@@ -247,7 +248,8 @@ def test_evidence_read_mid_walk_gives_the_check_its_proposal(door, tmp_path):
     assert check.evidence and check.evidence[0].line == 2
     assert walker.session.evidence == (str(log),)
     assert path_of(walker.session) == path_of(
-        walk(door, "door", values={"site_code": "S01", "retries": "12"}, answers={"q-power": "yes"}, evidence=[log]).session
+        walk(door, "door", values={"site_code": "S01", "retries": "12"}, answers={"q-power": "yes"},
+             evidence=[log]).session
     )
 
 
@@ -282,8 +284,8 @@ def test_a_number_outside_its_range_is_refused_with_the_range(tmp_path):
     door = model_trees.door_tree()
     retries = door.nodes["q-retries"]
     capture = replace(retries.capture, min=0, max=100)
-    catalog = Catalog(trees={"door": replace(door, nodes={**door.nodes, "q-retries": replace(retries, capture=capture)}),
-                             "other": model_trees.other_tree()})
+    nodes = {**door.nodes, "q-retries": replace(retries, capture=capture)}
+    catalog = Catalog(trees={"door": replace(door, nodes=nodes), "other": model_trees.other_tree()})
     lines = ["S01", "1", "1", "150", "abc", "=e x", "29", "q"]
     walker, code, text = plain(catalog, "door", Lines(lines), data_dir=tmp_path)
     text = flat(text)
@@ -332,7 +334,7 @@ def test_end_of_input_saves_the_walk_and_says_where(door, tmp_path):
     assert "End of input. The walk is saved in" in text
     saved = sessions_dir(tmp_path) / f"{walker.session.id}.json"
     assert saved.is_file()
-    assert str(saved) in " ".join(text.replace("\n", "").split()) or saved.name in text
+    assert str(saved) in text.replace("\n", "")
     loaded = load(saved, door).session
     assert (loaded.node_id, loaded.values["site_code"]) == ("q-power", "S01")
 
@@ -425,7 +427,9 @@ def test_output_stays_within_the_width_except_commands(shipped, tmp_path):
     case, answers, values, evidence = case_inputs(case_path)
     out = io.StringIO()
     operator = Operator(out, case_operator(answers, values, []))
-    walker, code, text = plain(shipped, case["tree"], operator, stdout=out, evidence=evidence, data_dir=tmp_path, width=60)
+    walker, code, text = plain(
+        shipped, case["tree"], operator, stdout=out, evidence=evidence, data_dir=tmp_path, width=60
+    )
     assert code == EXIT_OK
     commands = [
         command_pattern(c)
@@ -460,7 +464,8 @@ def test_a_cp1252_stdout_gets_escapes_for_what_it_cannot_encode(tmp_path):
     nodes = dict(door.nodes)
     nodes["q-site"] = replace(nodes["q-site"], prompt="Which site code \u2192 the one in the console \u2713?")
     power = nodes["q-power"]
-    nodes["q-power"] = replace(power, choices=(Choice("yes", "Yes \u2014 on \u2192 green", "rb-power"), *power.choices[1:]))
+    green = Choice("yes", "Yes \u2014 on \u2192 green", "rb-power")
+    nodes["q-power"] = replace(power, choices=(green, *power.choices[1:]))
     catalog = Catalog(trees={"door": replace(door, nodes=nodes), "other": model_trees.other_tree()})
     raw = io.BytesIO()
     stdout = io.TextIOWrapper(raw, encoding="cp1252", newline="\n")

@@ -656,7 +656,7 @@ class PlainWalk:
                     out.say(f"file: {_short(self.book, hit.text)}", indent=2, hang=4)
             more = len(proposal.hits) - SHOWN_LINES
             if more > 0:
-                out.say(f"...and {more} more line{'s' if more != 1 else ''} (an export lists them).", indent=2)
+                out.say(f"...and {more} more line{'s' if more != 1 else ''} (x json exports them all).", indent=2)
             return
         if self.book is not None and not self.book.empty:
             out.say(
