@@ -269,6 +269,37 @@ def test_a_value_the_evidence_settles_over_a_set_default_is_said(tmp_path, monke
     assert walker.session.values["site_code"] == "S02"
 
 
+def test_a_contested_proposal_says_so_and_shows_both_sides(door, tmp_path):
+    """The engine that judges conflicts marks a proposal contested, with the lines that point elsewhere."""
+    from types import SimpleNamespace
+
+    from wizard.core.evidence.hits import Hit
+    from wizard.core.flow import Pending, Reading
+
+    out = io.StringIO()
+    walker = PlainWalk(door, "door", stdin=Lines([]), stdout=out, data_dir=tmp_path)
+    session = walker.session.answer(value="S01").answer("yes")
+    jam = Hit("door", "c-log", "jam", "door.log", 2, "", "", "08:05 DOOR JAMMED")
+    clear = Hit("door", "c-log", "open", "door.log", 9, "", "", "09:10 DOOR OPEN")
+    proposal = SimpleNamespace(choice="jam", signature="jam", hits=[jam], captures={}, contested=True,
+                               other_side=[clear], not_about=[], rule="latest")
+    walker.show_evidence(Pending(session, "check", reading=Reading((jam,), proposal)), session.node)
+    text = flat(out.getvalue())
+    assert "The evidence you gave proposes: Jammed" in text
+    assert "Contested: the evidence points two ways and the rule (latest) picked this one." in text
+    assert "door.log:2: 08:05 DOOR JAMMED" in text
+    assert "Points elsewhere: door.log:9: 09:10 DOOR OPEN" in text
+
+    undecided = SimpleNamespace(choice=None, signature=None, hits=[jam], captures={}, contested=True,
+                                other_side=[clear], not_about=[], rule="latest")
+    out.seek(0)
+    out.truncate()
+    walker.show_evidence(Pending(session, "check", reading=Reading((jam,), undecided)), session.node)
+    text = flat(out.getvalue())
+    assert "points two ways and no rule decides between them" in text
+    assert "door.log:9: 09:10 DOOR OPEN" in text
+
+
 def test_a_refused_value_says_why_and_is_asked_again(door, tmp_path):
     lines = ["S0", "S01", "1", "2", "maybe"]
     walker, code, text = plain(door, "door", Lines(lines), data_dir=tmp_path)

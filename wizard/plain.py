@@ -25,7 +25,7 @@ from wizard.core.evidence.text import clean, has_control_characters
 from wizard.core.flow import EvidenceBook, Given, Pending, answer_with_evidence, pending, read_book, settle
 from wizard.core.model import Check, Link, Question, choice_of
 from wizard.core.placeholders import fill
-from wizard.core.session import AnswerError, Session, save, validate_value, write_atomic
+from wizard.core.session import AnswerError, Move, Session, save, validate_value, write_atomic
 from wizard.core.wording import place_phrase
 
 EXIT_OK = 0
@@ -423,7 +423,7 @@ class PlainWalk:
             value = self.ask_value(step)
             if value is None:
                 return
-            if not step.session.node.choices:
+            if not _asking(step).choices:
                 self.take(step, None, value)
                 return
         choice = self.ask_choice(step)
@@ -442,7 +442,7 @@ class PlainWalk:
         """Say the question again when the step's text, and the `below` lines still to come, push it off screen."""
         if self.out.lines - self.asked_at + below >= self.height:
             self.out.blank()
-            self.out.say(f"The question: {fill(step.session.node.prompt, step.session.values)}")
+            self.out.say(f"The question: {fill(_asking(step).prompt, step.session.values)}")
             self.asked_at = self.out.lines
 
     def value_default(self, step: Pending) -> tuple[str, str]:
@@ -471,7 +471,7 @@ class PlainWalk:
         if default:
             self.out.say(f"From {source}: {default}. Enter alone takes it.", indent=2)
         found = self.given.answer_for(step.session.tree_id, step.session.node_id)
-        if found is not None and not step.session.node.choices:
+        if found is not None and not _asking(step).choices:
             self.out.say(f"Note: --answer {found[0]}={found[1]} is not used: this step asks for a value "
                          f"(give it with --set {capture.name}=VALUE).")
         label = f"{capture.label} [{default}]:" if default else f"{capture.label}:"
@@ -594,7 +594,7 @@ class PlainWalk:
 
     def show_last(self, session: Session) -> None:
         """The operator's last answer, and what the wizard did by itself after it (values known, links crossed)."""
-        tail = []
+        tail: list[Move] = []
         last = None
         for move in reversed(session.moves):
             if move.by_operator:
@@ -639,35 +639,67 @@ class PlainWalk:
         where = f" {place_phrase(fill(spec.where, values))}" if spec.where else ""
         reading = step.reading
         out = self.out
-        if reading is not None and reading.proposal is not None and reading.proposal.choice:
-            proposal = reading.proposal
+        proposal = reading.proposal if reading is not None else None
+        # Contested proposals, lines pointing elsewhere and per-file notes come with the engine that judges
+        # conflicts; read with defaults so this front end shows them wherever the engine gives them.
+        contested = bool(getattr(proposal, "contested", False))
+        other_side = list(getattr(proposal, "other_side", ()) or ())
+        not_about = list(getattr(proposal, "not_about", ()) or ())
+        if proposal is not None and proposal.choice:
             label = next((c.label for c in node.choices if c.id == proposal.choice), proposal.choice)
             out.say(f"The evidence you gave proposes: {fill(label, values)}")
+            if contested:
+                rule = getattr(proposal, "rule", "")
+                out.say(
+                    f"Contested: the evidence points two ways and the rule ({rule}) picked this one. Read both "
+                    "sides below before you confirm.",
+                    indent=2,
+                    hang=2,
+                )
             means = next((sig.means for sig in node.signatures if sig.id == proposal.signature), "")
             if means:
                 out.say(f"Because: {fill(means, {**values, **proposal.captures})}", indent=2, hang=2)
             elif not proposal.hits:
                 out.say(f"Because: {files} was read and none of this step's signatures matched.", indent=2, hang=2)
-            for hit in proposal.hits[:SHOWN_LINES]:
-                if hit.line:
-                    text = " ".join(clean(hit.text).split())
-                    out.say(f"{_short(self.book, hit.file)}:{hit.line}: {text}", indent=2, hang=4)
-                else:
-                    out.say(f"file: {_short(self.book, hit.text)}", indent=2, hang=4)
-            more = len(proposal.hits) - SHOWN_LINES
-            if more > 0:
-                out.say(f"...and {more} more line{'s' if more != 1 else ''} (x json exports them all).", indent=2)
+            self.show_hits(proposal.hits, "")
+            if contested:
+                self.show_hits(other_side, "Points elsewhere: ")
+            elif other_side or not_about:
+                out.say(
+                    f"{len(other_side)} line(s) point elsewhere and {len(not_about)} are about something else "
+                    "(x json exports them all).",
+                    indent=2,
+                    hang=2,
+                )
+            return
+        if contested:
+            out.say("The evidence you gave points two ways and no rule decides between them; answer from what you see.")
+            self.show_hits([*list(proposal.hits if proposal is not None else ()), *other_side], "")
             return
         if self.book is not None and not self.book.empty:
             out.say(
                 f"The evidence you gave has nothing for this step. It reads {files}{where}. Answer from what you "
                 "see, or type e PATH to read more evidence."
             )
+            for note in list(getattr(reading, "files", ()) or ())[:SHOWN_LINES]:
+                out.say(f"{_short(self.book, note.file)}: {note.why}", indent=2, hang=4)
             return
         out.say(
             f"The wizard can read this for you: {files}{where}. Type e and its path (a log, a folder or a .zip) "
             "and it proposes an answer; or answer from what you see."
         )
+
+    def show_hits(self, hits: Sequence, lead: str) -> None:
+        """A few evidence lines (or files found) as file:line and the line, and how many more there are."""
+        for hit in hits[:SHOWN_LINES]:
+            if hit.line:
+                text = " ".join(clean(hit.text).split())
+                self.out.say(f"{lead}{_short(self.book, hit.file)}:{hit.line}: {text}", indent=2, hang=4)
+            else:
+                self.out.say(f"{lead}file: {_short(self.book, hit.text)}", indent=2, hang=4)
+        more = len(hits) - SHOWN_LINES
+        if more > 0:
+            self.out.say(f"...and {more} more line{'s' if more != 1 else ''} (x json exports them all).", indent=2)
 
     # ------------------------------------------------------------------ the runbook
 
@@ -702,6 +734,13 @@ def export_text(session: Session, fmt: str) -> str:
     if fmt == "md":
         return render.question_markdown(session)
     return json.dumps(render.question_dict(session), indent=2, ensure_ascii=False) + "\n"
+
+
+def _asking(step: Pending) -> Question | Check:
+    """The node of a step that is not a runbook: a question or a check."""
+    node = step.session.node
+    assert isinstance(node, (Question, Check))
+    return node
 
 
 def _short(book: EvidenceBook | None, file: str) -> str:
