@@ -156,7 +156,10 @@ def test_a_practice_case_walks_to_its_runbook_by_lines_like_wizard_walk(case_pat
     out = io.StringIO()
     record: list[str] = []
     operator = Operator(out, case_operator(answers, values, record))
-    walker, code, text = plain(shipped, case["tree"], operator, stdout=out, evidence=evidence, data_dir=tmp_path)
+    # The case's values are what the ticket already says: known before the walk, as `wizard walk --set` knows them.
+    walker, code, text = plain(
+        shipped, case["tree"], operator, stdout=out, evidence=evidence, values=values, data_dir=tmp_path
+    )
 
     assert code == EXIT_OK, text[-2000:]
     session = walker.session
@@ -184,7 +187,7 @@ def test_answers_and_values_given_on_the_command_line_are_the_defaults_enter_tak
     text = out.getvalue()
     assert code == EXIT_OK, text[-2000:]
     assert "given with --answer; Enter takes it" in text
-    assert "From --set on the command line" in text
+    assert "Not asked, already known (given before the walk):" in text
     saved = sorted(sessions_dir().glob("*.json"))
     assert len(saved) == 1
     session = load(saved[0], shipped).session
@@ -253,20 +256,14 @@ def test_evidence_read_mid_walk_gives_the_check_its_proposal(door, tmp_path):
     )
 
 
-def test_a_value_the_evidence_settles_over_a_set_default_is_said(tmp_path, monkeypatch):
-    door = model_trees.door_tree()
-    check = door.nodes["c-log"]
-    signature = replace(check.signatures[0], literal="", regex=r"DOOR JAMMED at (?P<site_code>[A-Z0-9]{3})")
-    nodes = {**door.nodes, "c-log": replace(check, signatures=(signature,))}
-    catalog = Catalog(trees={"door": replace(door, nodes=nodes), "other": model_trees.other_tree()})
-    log = tmp_path / "door.log"
-    log.write_text("DOOR JAMMED at S02\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    walker, code, text = plain(catalog, "door", Lines(["q"]), data_dir=tmp_path, evidence=["door.log"],
-                               values={"site_code": "S01"})
-    assert "Note: the evidence gave Site code: S02 (door.log:1) and nothing else for it, so that was taken; " \
-           "--set site_code=S01 was not used." in flat(text)
-    assert walker.session.values["site_code"] == "S02"
+def test_values_given_before_the_walk_are_not_asked(door, tmp_path):
+    walker, code, text = plain(door, "door", Lines(["2", "q"]), data_dir=tmp_path, values={"site_code": "S01"})
+    assert code == EXIT_OK
+    assert "Step 1." not in text and "Type the value" not in text
+    assert "Step 2. Question in Door will not open (door, node q-power)" in text
+    assert "Not asked, already known (given before the walk): Site code: S01" in flat(text)
+    headless = walk(door, "door", values={"site_code": "S01"}, answers={"q-power": "no"})
+    assert path_of(walker.session) == path_of(headless.session)
 
 
 def test_a_contested_proposal_says_so_and_shows_both_sides(door, tmp_path):

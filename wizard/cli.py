@@ -63,13 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("walk", parents=[common], help="walk a tree without a screen")
     p.add_argument("tree", metavar="TREE")
     p.add_argument("--answer", action="append", default=[], metavar="NODE=CHOICE", help="answer a question")
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="give a value a question asks for")
-    p.add_argument("--evidence", action="append", default=[], metavar="PATH", help="a log, folder, export or .zip")
-    p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument(
         "--interactive", action="store_true",
         help="ask each step as numbered prompts on plain lines (screen readers, dumb terminals, slow links)",
     )
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="give a value a question asks for")
+    p.add_argument("--evidence", action="append", default=[], metavar="PATH", help="a log, folder, export or .zip")
+    p.add_argument("--format", choices=["md", "json"], default="md")
 
     p = sub.add_parser("scan", parents=[common], help="find every known signature in logs, folders or bundles")
     p.add_argument("paths", nargs="+", metavar="PATH")

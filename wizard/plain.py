@@ -39,7 +39,6 @@ DEFAULT_HEIGHT = 24
 """Rows assumed on screen when $LINES does not say: a question pushed above them is said again at its prompt."""
 SHOWN_LINES = 3
 """Evidence lines printed under a check's proposal; the export keeps them all."""
-FROM_COMMAND_LINE = "--set on the command line"
 
 HELP_TITLE = "Commands (type one at any prompt, then press Enter):"
 HELP = (
@@ -214,13 +213,13 @@ class PlainWalk:
         width: int | None = None,
     ) -> None:
         self.catalog = catalog
-        self.given = Given(dict(answers or {}), dict(values or {}))
+        self.given = Given(dict(answers or {}))
         self.stdin = stdin
         self.out = Printer(stdout, width if width is not None else terminal_width(stream=stdout))
         self.data_dir = data_dir
         self.book: EvidenceBook | None = None
         self.saved_to: Path | None = None
-        self.session = Session.start(catalog, tree_id)
+        self.session = Session.start(catalog, tree_id, values=values)
         self.start_evidence = [os.fspath(p) for p in evidence]
         self.asked_at = 0
         self.height = terminal_height(stream=stdout)
@@ -256,27 +255,12 @@ class PlainWalk:
         """Take `session` as the walk: move past what needs no operator (the engine decides), then save it."""
         if self.book is not None:
             session = session.with_evidence(self.book.paths)
-        before = len(session.moves)
         try:
             session = settle(session, self.book)
         except AnswerError as exc:
             self.out.say(f"The evidence could not answer: {exc}")
         self.session = session
-        self.note_unused_values(session.moves[before:])
         self.autosave()
-
-    def note_unused_values(self, taken: Sequence) -> None:
-        """Say so when the evidence settled a value that --set gave otherwise: nothing is replaced silently."""
-        for move in taken:
-            for name, value in move.captured:
-                given = self.given.values.get(name)
-                if given is not None and given != value and move.evidence:
-                    cite = move.evidence[0]
-                    where = f"{_short(self.book, cite.file)}:{cite.line}" if cite.line else _short(self.book, cite.file)
-                    self.out.say(
-                        f"Note: the evidence gave {move.label} ({where}) and nothing else for it, so that was "
-                        f"taken; --set {name}={given} was not used."
-                    )
 
     def autosave(self) -> None:
         try:
@@ -407,7 +391,7 @@ class PlainWalk:
             return
         try:
             write_atomic(path, export_text(self.session, fmt), private=False)
-        except OSError as exc:
+        except (OSError, UnicodeError) as exc:
             self.out.say(f"Could not export: {exc}")
             return
         self.out.say(f"Exported to {path}")
@@ -445,25 +429,11 @@ class PlainWalk:
             self.out.say(f"The question: {fill(_asking(step).prompt, step.session.values)}")
             self.asked_at = self.out.lines
 
-    def value_default(self, step: Pending) -> tuple[str, str]:
-        """The value Enter takes, and where it comes from: typed before going back, --set, or the evidence."""
-        capture = step.capture
-        assert capture is not None
-        if step.prefill and step.session.recalled() is not None:
-            return step.prefill, step.prefill_source
-        given = self.given.values.get(capture.name)
-        if given is not None:
-            try:
-                return validate_value(capture, given), FROM_COMMAND_LINE
-            except AnswerError:
-                pass
-        return step.prefill, step.prefill_source
-
     def ask_value(self, step: Pending) -> str | None:
         """Read a value the core accepts; None when a command moved the walk instead."""
         capture = step.capture
         assert capture is not None
-        default, source = self.value_default(step)
+        default, source = step.prefill, step.prefill_source
         example = f" (for example {capture.example})" if capture.example else ""
         self.remind(step, 5)
         self.out.blank()
@@ -629,7 +599,9 @@ class PlainWalk:
                 where = f"{_short(self.book, cite.file)}:{cite.line}" if cite.line else _short(self.book, cite.file)
                 self.out.say(f"Not asked, read from the evidence ({where}): {move.label}", indent=2, hang=2)
             else:
-                self.out.say(f"Not asked, already known: {move.label}", indent=2, hang=2)
+                given = move.value is not None and move.value in dict(session.preset).values()
+                source = " (given before the walk)" if given else ""
+                self.out.say(f"Not asked, already known{source}: {move.label}", indent=2, hang=2)
 
     def show_evidence(self, step: Pending, node: Check) -> None:
         """What the evidence says at this check: its proposal and the lines behind it, or what it would read."""
@@ -772,7 +744,9 @@ def run(
     data_dir: Path | None = None,
     width: int | None = None,
 ) -> int:
-    """Walk `tree_id` in plain mode; `answers` and `values` (already checked) are the defaults Enter takes."""
+    """Walk `tree_id` in plain mode. `answers` are the choices Enter takes where they apply; `values` (already
+    checked) are known before the walk, as `wizard walk --set` and `wizard open --set` know them, so the three
+    take the same path."""
     walk = PlainWalk(
         catalog,
         tree_id,
@@ -788,8 +762,8 @@ def run(
 
 
 def cli_walk(catalog: Catalog, tree_id: str, args, out: IO[str], err: IO[str], stdin: IO[str]) -> int:
-    """`wizard walk TREE --interactive`: --answer and --set are checked as `wizard walk` checks them, then offered
-    as the defaults Enter takes."""
+    """`wizard walk TREE --interactive`: --answer and --set are checked as `wizard walk` checks them; an answer is
+    the choice Enter takes at its step, a value is known before the walk starts."""
     from wizard.core.walk import WalkError, checked_values, parse_assignments
 
     try:
