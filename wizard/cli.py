@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("walk", parents=[common], help="walk a tree without a screen")
     p.add_argument("tree", metavar="TREE")
     p.add_argument("--answer", action="append", default=[], metavar="NODE=CHOICE", help="answer a question")
+    p.add_argument(
+        "--interactive", action="store_true",
+        help="ask each step as numbered prompts on plain lines (screen readers, dumb terminals, slow links)",
+    )
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="give a value a question asks for")
     p.add_argument("--evidence", action="append", default=[], metavar="PATH", help="a log, folder, export or .zip")
     p.add_argument("--format", choices=["md", "json", "html"], default="md", help="the transcript's format")
@@ -374,6 +378,10 @@ def _cmd_open(args, out, err, stdin) -> int:
     catalog, tree = _tree(args, err)
     if tree is None or _missing_evidence(args, err):
         return EXIT_USAGE
+    if args.interactive:
+        from wizard.plain import cli_walk
+
+        return cli_walk(catalog, tree.id, args, out, err, stdin)
     try:
         values = checked_values(catalog, parse_assignments(args.set, "--set"))
     except WalkError as exc:
