@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import re2
 
@@ -196,7 +197,7 @@ def analyse(text: str) -> _Terms:
 class _Document:
     tree: Tree
     fields: dict[str, Counter[str]]
-    weighted: Counter[str]
+    weighted: dict[str, float]
     length: float
     symptoms: list[tuple[str, set[str]]]
     message_types: set[int]
@@ -219,11 +220,12 @@ def _document(tree: Tree) -> _Document:
         "signatures": list(t.signatures),
         "nodes": _node_texts(tree),
     }
-    fields = {name: Counter() for name in texts}
+    fields: dict[str, Counter[str]] = {name: Counter() for name in texts}
     for name, items in texts.items():
         for item in items:
             fields[name].update(analyse(item).counts)
-    weighted: Counter[str] = Counter()
+    # A Counter summing float weights; typeshed types a Counter's values as int, so it is typed as the mapping it is.
+    weighted = cast("dict[str, float]", Counter())
     length = 0.0
     for name, counts in fields.items():
         weight = FIELD_WEIGHTS[name]

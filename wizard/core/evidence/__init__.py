@@ -24,7 +24,7 @@ from wizard.core.model import Check, Tree
 
 def probes_for(trees: Iterable[Tree]) -> list[Probe]:
     """Every signature of every check node, in tree, node and signature order."""
-    probes = []
+    probes: list[Probe] = []
     for tree in trees:
         for node in tree.nodes.values():
             if isinstance(node, Check):

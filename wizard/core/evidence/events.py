@@ -11,6 +11,7 @@ import struct
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
+from typing import BinaryIO, TypedDict, cast
 from xml.parsers import expat
 
 from wizard.core.evidence.matcher import Record
@@ -166,13 +167,13 @@ class _EventXmlHandler:
         elif local == "Message" and parent == "RenderingInfo":
             current["message"] = value
         elif value and local != "Binary" and ("EventData" in self.stack or "UserData" in self.stack):
-            current["data"].append(value)  # type: ignore[union-attr]
+            cast("list[str]", current["data"]).append(value)
 
     @staticmethod
     def _record(fields: dict[str, object]) -> Record:
-        message = str(fields.get("message") or "\n".join(fields["data"]))  # type: ignore[arg-type]
+        message = str(fields.get("message") or "\n".join(cast("list[str]", fields["data"])))
         return event_record(
-            line=int(fields["line"]),  # type: ignore[arg-type]
+            line=int(cast(int, fields["line"])),
             event_id=str(fields.get("event_id", "")),
             provider=str(fields.get("provider", "")),
             level=str(fields.get("level_name") or fields.get("level", "")),
@@ -230,7 +231,16 @@ def record_from_event_xml(xml: str, line: int) -> Record | None:
     return record
 
 
-def read_evtx(source: object, problem: Problem) -> Iterator[Record]:
+class _EvtxItem(TypedDict):
+    """One record as `PyEvtxParser.records()` yields it; the package's stubs say only Optional[Any], but the
+    iterator ends instead of yielding None."""
+
+    event_record_id: int
+    timestamp: str
+    data: str
+
+
+def read_evtx(source: str | BinaryIO, problem: Problem) -> Iterator[Record]:
     """Events of a .evtx file (a path or a readable, seekable stream) through the `evtx` package; the line of each
     is its EventRecordID."""
     from evtx import PyEvtxParser
@@ -244,7 +254,7 @@ def read_evtx(source: object, problem: Problem) -> Iterator[Record]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            for item in parser.records():
+            for item in cast("Iterator[_EvtxItem]", parser.records()):
                 try:
                     record = record_from_event_xml(item["data"], int(item.get("event_record_id") or 0))
                 except (expat.ExpatError, XmlTooDeep):

@@ -13,7 +13,8 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from wizard.core.evidence.matcher import Matcher, Record
+from wizard.core.evidence.hits import Hit
+from wizard.core.evidence.matcher import Matcher, Prefilter, Record
 from wizard.core.evidence.text import MAX_RECORD, WINDOW_OVERLAP
 
 LINES = "lines"
@@ -37,7 +38,7 @@ class Sink(Protocol):
 
     excluded: frozenset[int]
 
-    def add(self, found: list) -> None: ...
+    def add(self, found: list[tuple[int, Hit]]) -> None: ...
 
     def overlong(self, line: int) -> None: ...
 
@@ -95,7 +96,7 @@ class _Region:
     start: int
     end: int
     first_line: int
-    spans: list[Future] | list[tuple[int, int]] | None
+    spans: list[Future[list[tuple[int, int]]]] | list[tuple[int, int]] | None
     checkpoints: list[int]
 
 
@@ -221,7 +222,7 @@ class LogScanner:
     def _start(self, buf: bytes, start: int, end: int, first_line: int) -> _Region:
         """Sets the prefilter going on buf[start:end] and counts its lines meanwhile."""
         pre = self.matcher.prefilter(self.sink.excluded)
-        spans: list[Future] | list[tuple[int, int]] | None
+        spans: list[Future[list[tuple[int, int]]]] | list[tuple[int, int]] | None
         if pre is None:
             spans = None
         elif self.pool is not None and end - start >= _PARALLEL_MIN:
@@ -245,11 +246,11 @@ class LogScanner:
         bounds.append(end)
         return list(zip(bounds, bounds[1:]))
 
-    def _candidates(self, pre: object, buf: bytes, start: int, end: int) -> list[tuple[int, int]]:
+    def _candidates(self, pre: Prefilter, buf: bytes, start: int, end: int) -> list[tuple[int, int]]:
         """Spans of the records in buf[start:end] the prefilter says may match."""
         spans = []
         pos = start
-        search = pre.search  # type: ignore[attr-defined]
+        search = pre.search
         while pos < end:
             m = search(buf, pos, end)
             if m is None:
@@ -285,7 +286,7 @@ class LogScanner:
         if region.spans is None:
             spans = self._all_spans(buf, start, region.end)
         elif region.spans and isinstance(region.spans[0], Future):
-            spans = [span for future in region.spans for span in future.result()]  # type: ignore[union-attr]
+            spans = [span for future in region.spans for span in future.result()]
         else:
             spans = region.spans  # type: ignore[assignment]
         for s, e in spans:

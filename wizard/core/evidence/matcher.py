@@ -16,6 +16,7 @@ import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 import re2
 
@@ -23,6 +24,28 @@ from wizard.core.evidence.hits import Hit, Probe
 
 DISPLAY_LIMIT = 2000
 """Characters of a record kept in a hit's text."""
+
+
+class _Found(Protocol):
+    """What the scan reads of an RE2 match (re2 ships no type hints)."""
+
+    def start(self) -> int: ...
+
+    def group(self, index: int = 0, /) -> str: ...
+
+    def groupdict(self) -> dict[str, str | None]: ...
+
+
+class TextRegex(Protocol):
+    """A compiled RE2 pattern searched over a record's text."""
+
+    def search(self, text: str, /) -> _Found | None: ...
+
+
+class Prefilter(Protocol):
+    """The combined RE2 bytes pattern (or one that never matches) that finds where candidate records lie."""
+
+    def search(self, data: bytes, pos: int = 0, endpos: int = 0, /) -> _Found | None: ...
 
 
 @dataclass(slots=True)
@@ -44,7 +67,7 @@ class _TextProbe:
     index: int
     probe: Probe
     needle: str = ""
-    regex: object | None = None
+    regex: TextRegex | None = None
 
 
 @dataclass(slots=True)
@@ -69,7 +92,7 @@ class Matcher:
         self._files: list[_FileProbe] = []
         self._alternatives: dict[int, bytes] = {}
         self._unfiltered: set[int] = set()
-        self._prefilters: dict[frozenset[int], object | None] = {}
+        self._prefilters: dict[frozenset[int], Prefilter | None] = {}
         for index, probe in enumerate(self.probes):
             self._add(index, probe)
 
@@ -128,11 +151,11 @@ class Matcher:
     def has_event_probes(self) -> bool:
         return bool(self._events)
 
-    def prefilter(self, excluded: frozenset[int] = frozenset()) -> object | None:
+    def prefilter(self, excluded: frozenset[int] = frozenset()) -> Prefilter | None:
         """The combined bytes regex for the probes not excluded; None when every record must be checked."""
         if excluded in self._prefilters:
             return self._prefilters[excluded]
-        compiled: object | None
+        compiled: Prefilter | None
         if self._unfiltered - excluded:
             compiled = None
         else:
@@ -156,7 +179,7 @@ class Matcher:
                     if tp.needle not in text:
                         continue
                 else:
-                    m = tp.regex.search(text)  # type: ignore[attr-defined]
+                    m = tp.regex.search(text)
                     if m is None:
                         continue
                     captures = {k: v for k, v in m.groupdict().items() if v is not None}
@@ -181,7 +204,7 @@ class Matcher:
                 continue
             if tp.regex is None:
                 return tp.needle if tp.needle in text else None
-            m = tp.regex.search(text)  # type: ignore[attr-defined]
+            m = tp.regex.search(text)
             return m.group(0) if m is not None else None
         return None
 
@@ -189,7 +212,7 @@ class Matcher:
         pre = self.prefilter(excluded)
         if pre is None:
             return True
-        return pre.search(text.encode("utf-8", "replace")) is not None  # type: ignore[attr-defined]
+        return pre.search(text.encode("utf-8", "replace")) is not None
 
     def file_probes_matching(self, folder: str, name: str) -> list[int]:
         """Indexes of the file probes a file called `name` in `folder` satisfies."""
@@ -240,12 +263,12 @@ class _Never:
 _NEVER = _Never()
 
 
-def _compile_alternation(parts: list[bytes]) -> object | None:
+def _compile_alternation(parts: list[bytes]) -> Prefilter | None:
     options = re2.Options()
     options.never_capture = True
     options.max_mem = 64 << 20
     try:
-        return re2.compile(b"|".join(parts), options)
+        return cast(Prefilter, re2.compile(b"|".join(parts), options))
     except re2.error:
         return None
 

@@ -392,7 +392,7 @@ class _Scan:
             self.readable += 1
             self.fact(name).kinds["events"] = None
             sink = _FileSink(self, name)
-            chunks = itertools.chain([head], self._raw_chunks(fh))
+            chunks: Iterator[bytes] = itertools.chain([head], self._raw_chunks(fh))
             self._match_records(read_evt(chunks, self._problem_for(name)), name, sink)
             sink.close()
             return
@@ -460,6 +460,7 @@ class _Scan:
         """Matches each record; a probe counts once per line, so the overlapping windows of one long line
         (which share a line number) do not report the same match twice."""
         match = self.matcher.match
+        seen: set[int]
         line, seen = -1, set()
         facts = self.fact(name)
         for count, record in enumerate(records, start=1):
@@ -499,7 +500,7 @@ class _Scan:
         return self.pool
 
     def _with_path(
-        self, name: str, fh: BinaryIO, head: bytes, path: str | None, reader: Callable[[str, object], None]
+        self, name: str, fh: BinaryIO, head: bytes, path: str | None, reader: Callable[[str, str | BinaryIO], None]
     ) -> None:
         """Runs a reader that opens the input itself: by path for a file on disk, or on the member's stream."""
         if path is not None:
@@ -519,7 +520,7 @@ class _Scan:
         self.bytes_read += max(0, end - here)
         self._tell()
 
-    def _evtx(self, name: str, source: object) -> None:
+    def _evtx(self, name: str, source: str | BinaryIO) -> None:
         self.readable += 1
         self.fact(name).kinds["events"] = None
         sink = _FileSink(self, name)
@@ -528,9 +529,9 @@ class _Scan:
         if self.unzip_cut:
             raise _UnzipLimit
 
-    def _zip(self, name: str, source: object, depth: int) -> None:
+    def _zip(self, name: str, source: str | BinaryIO, depth: int) -> None:
         try:
-            archive = zipfile.ZipFile(source)  # type: ignore[arg-type]
+            archive = zipfile.ZipFile(source)
         except _UnzipLimit:
             raise
         except (zipfile.BadZipFile, OSError) as exc:
