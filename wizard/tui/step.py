@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +21,11 @@ from wizard.core.wording import place_phrase
 from wizard.core.session import AnswerError, Session, file_notes, validate_value
 from wizard.tui.commands import PaletteCommand
 from wizard.tui.safe import clean, join, plain, shorten
+from wizard.tui.typed import OnWizardApp
 from wizard.tui.widgets import Breadcrumb, CommandBlock
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
 
 READ_EVIDENCE = "read-evidence!"
 SHOWN_LINES = 2
@@ -57,7 +63,8 @@ def breadcrumb_parts(session: Session) -> list[str]:
 
 def walk_commands(screen: Screen, session: Session | None) -> list[PaletteCommand]:
     """Palette entries every walk screen offers: back, restart, map, home, export and a jump to each step."""
-    app = screen.app
+    app = cast("WizardApp", screen.app)
+    export = cast("StepScreen", screen).action_export
     if session is None:
         return []
     commands = [
@@ -65,8 +72,8 @@ def walk_commands(screen: Screen, session: Session | None) -> list[PaletteComman
         PaletteCommand("Restart this walk", "Forget the answers and start from the first step", app.ask_restart),
         PaletteCommand("Tree map", "The whole tree, where you are and the path you took", app.show_map),
         PaletteCommand("Home", "Back to the list of diagnoses; this walk stays saved", app.go_home),
-        PaletteCommand("Export as Markdown", "Write the walk so far to a .md file", lambda: screen.action_export("md")),
-        PaletteCommand("Export as JSON", "Write the walk so far to a .json file", lambda: screen.action_export("json")),
+        PaletteCommand("Export as Markdown", "Write the walk so far to a .md file", lambda: export("md")),
+        PaletteCommand("Export as JSON", "Write the walk so far to a .json file", lambda: export("json")),
     ]
     number = 0
     for index, move in enumerate(session.moves):
@@ -79,7 +86,7 @@ def walk_commands(screen: Screen, session: Session | None) -> list[PaletteComman
             PaletteCommand(
                 f"Jump to step {number}: {label}",
                 f"Answered: {move.label}. Going back there forgets this answer and the ones after it.",
-                lambda i=index: app.jump_to(i),
+                lambda i=index: app.jump_to(i),  # type: ignore[misc]  # the default binds this step's index
             )
         )
     return commands
@@ -117,6 +124,10 @@ def evidence_note(session: Session, move) -> str:
 
 
 class WalkActions:
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> WizardApp: ...
     """What every screen of a walk does with back, restart, the map and home; each screen binds its own keys."""
 
     def action_back(self) -> None:
@@ -132,7 +143,7 @@ class WalkActions:
         self.app.go_home()
 
 
-class StepScreen(WalkActions, Screen):
+class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see wizard.tui.typed
     """Shows `app.session` at a question or check and turns the operator's pick into an answer."""
 
     BINDINGS = [
@@ -441,8 +452,8 @@ class StepScreen(WalkActions, Screen):
         if session is None:
             return
         node = session.node
+        assert isinstance(node, (Question, Check)) and node.capture is not None
         capture = node.capture
-        assert capture is not None
         try:
             value = validate_value(capture, event.value)
         except AnswerError as exc:
@@ -466,7 +477,7 @@ class StepScreen(WalkActions, Screen):
         session = self.session
         if session is None:
             return
-        choices = session.node.choices
+        choices = getattr(session.node, "choices", ())
         if 1 <= number <= len(choices):
             self.choose(choices[number - 1].id)
 
