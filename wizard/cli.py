@@ -378,10 +378,6 @@ def _cmd_open(args, out, err, stdin) -> int:
     catalog, tree = _tree(args, err)
     if tree is None or _missing_evidence(args, err):
         return EXIT_USAGE
-    if args.interactive:
-        from wizard.plain import cli_walk
-
-        return cli_walk(catalog, tree.id, args, out, err, stdin)
     try:
         values = checked_values(catalog, parse_assignments(args.set, "--set"))
     except WalkError as exc:
@@ -397,6 +393,10 @@ def _cmd_walk(args, out, err, stdin) -> int:
     catalog, tree = _tree(args, err)
     if tree is None or _missing_evidence(args, err):
         return EXIT_USAGE
+    if args.interactive:
+        from wizard.plain import cli_walk
+
+        return cli_walk(catalog, tree.id, args, out, err, stdin)
     from wizard.commands_cases import ReplayError, replay, write_walk
 
     try:

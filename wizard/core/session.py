@@ -815,12 +815,15 @@ def proposal_citations(proposal: Any, limit: int) -> tuple[Citation, ...]:
     """A proposal's lines as citations: those that decided, then the other side, then those about something else,
     each role kept to `limit` lines."""
     out: list[Citation] = []
+    seen: set[tuple[str, int, str]] = set()
     for role, hits in (
         ("decided", proposal.hits),
         ("other side", getattr(proposal, "other_side", ())),
         ("not about this", getattr(proposal, "not_about", ())),
     ):
-        out += [replace(c, role=role) for c in citations_from(list(hits)[:limit])]
+        # A record two signatures matched is one line of evidence: it is cited once, under its first role.
+        unique = [h for h in hits if (h.file, h.line, h.text) not in seen and not seen.add((h.file, h.line, h.text))]
+        out += [replace(c, role=role) for c in citations_from(unique[:limit])]
     return tuple(out)
 
 
