@@ -418,14 +418,14 @@ async def test_tree_text_in_the_commands_file_stays_on_its_comment_line(tmp_path
         await press_and_pause(pilot, "s")
         lines = commands_file_lines(app)
         assert [line for line in lines if line and not line.startswith("REM ")] == [
-            "preinst /keyforparent <site_code>",
+            "preinst /keyforparent <site code>",
             "preinst /keyforchild",
         ]
         step = next(line for line in lines if line.startswith("REM Step 1 "))
         assert step.startswith("REM Step 1 of 3, on the child site del /q")
         assert "\x1b" not in step and not step.endswith("^")
-        warning = lines[lines.index("preinst /keyforparent <site_code>") - 1]
-        assert warning.startswith("REM Replace <site_code> in the next line")
+        warning = lines[lines.index("preinst /keyforparent <site code>") - 1]
+        assert warning.startswith("REM Replace <site code> in the next line")
 
 
 def count_rankings(monkeypatch) -> list[tuple[str, str]]:

@@ -14,7 +14,8 @@ def names(text: str) -> list[str]:
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """Replace `{name}` with its value; an unknown one shows as `<name>` so it reads as a blank to fill in."""
+    """Replace `{name}` with its value. One not known yet reads as what it is when `values` can say so (it has a
+    `describe(name)`, as the walk's values do), else as `<name>`: either way a blank to fill in."""
 
     def swap(match: re.Match[str]) -> str:
         token = match.group(0)
@@ -25,6 +26,10 @@ def fill(text: str, values: Mapping[str, str]) -> str:
         name = match.group(1)
         if name is None:
             return token
-        return values.get(name, f"<{name}>")
+        found = values.get(name)
+        if found is not None:
+            return found
+        describe = getattr(values, "describe", None)
+        return str(describe(name)) if describe is not None else f"<{name}>"
 
     return TOKEN.sub(swap, text)

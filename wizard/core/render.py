@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -12,6 +12,7 @@ from wizard.core.listvalues import split_list
 from wizard.core.placeholders import fill
 from wizard.core.model import Check, Link, Question, Runbook, Step, Tree
 from wizard.core.session import Session
+from wizard.core.valueinfo import KnownValues
 from wizard.core.wording import FENCE_LANGS, place_phrase, shell_name
 from wizard.core.textsafe import clean
 
@@ -60,9 +61,9 @@ def compute_values(runbook: Runbook, values: dict[str, str]) -> list[ComputedVal
     return out
 
 
-def all_values(session: Session) -> dict[str, str]:
-    """Captured values plus the runbook's computed ones, ready for `fill`."""
-    values = dict(session.values)
+def all_values(session: Session) -> KnownValues:
+    """Captured values plus the runbook's computed ones, ready for `fill`; one not known yet is described."""
+    values = KnownValues(session.values, [session.catalog.trees[t] for t in session.trees_used if t in session.catalog])
     for item in computed(session):
         if item.value is not None:
             values[item.name] = item.value
@@ -86,6 +87,21 @@ def shown_steps(session: Session) -> list[Step]:
     if not isinstance(node, Runbook):
         return []
     return [step for step in node.steps if step_applies(step, session)]
+
+
+def _unknown(values: Mapping[str, str]) -> list[dict[str, str]]:
+    """The values the text just filled asked for and the walk does not know: what each is, where to find it."""
+    found = values.unknown() if isinstance(values, KnownValues) else []
+    return [{"name": info.name, "label": info.label, "where": info.where} for info in found]
+
+
+def unknown_markdown(items: list[dict[str, str]]) -> list[str]:
+    """A section that lists the values still unknown, for the top of an export."""
+    if not items:
+        return []
+    out = ["## Values still unknown", "", "Find these before you run the steps that show them as `<...>`:", ""]
+    out += [f"- **{_md_text(item['label'])}**: {_md_text(item['where'])}" for item in items]
+    return [*out, ""]
 
 
 def _step_dict(number: int, step: Step, values: dict[str, str] | None, *, label: str = "",
@@ -116,7 +132,7 @@ def _step_dict(number: int, step: Step, values: dict[str, str] | None, *, label:
     }
 
 
-def expand_steps(steps: Runbook | Sequence[Step], values: dict[str, str]) -> list[dict[str, Any]]:
+def expand_steps(steps: Runbook | Sequence[Step], values: KnownValues) -> list[dict[str, Any]]:
     """The runbook's steps, filled in; a `for_each` step once per item of its first list (3.1, 3.2, ...).
 
     Within a repeated step each `for_each` name stands for its own item at the same position, so parallel lists
@@ -130,7 +146,7 @@ def expand_steps(steps: Runbook | Sequence[Step], values: dict[str, str]) -> lis
             out.append(_step_dict(number, step, values))
             continue
         for index, item in enumerate(first):
-            scoped = dict(values)
+            scoped = values.copy()
             for name in step.for_each:
                 items = lists.get(name, [])
                 if index < len(items):
@@ -162,8 +178,9 @@ def _known_from(session: Session, move: Any) -> str:
     return "given" if given else "earlier answer"
 
 
-def path_dicts(session: Session) -> list[dict[str, Any]]:
+def path_dicts(session: Session, values: KnownValues | None = None) -> list[dict[str, Any]]:
     rows = []
+    values = values if values is not None else all_values(session)
     for move in session.moves:
         tree = session.catalog.trees.get(move.tree)
         node = tree.nodes.get(move.node) if tree else None
@@ -172,9 +189,9 @@ def path_dicts(session: Session) -> list[dict[str, Any]]:
             {
                 "tree": move.tree,
                 "node": move.node,
-                "prompt": fill(prompt, session.values),
+                "prompt": fill(prompt, values),
                 "choice": move.choice,
-                "answer": fill(move.label, session.values),
+                "answer": fill(move.label, values),
                 "value": move.value,
                 "proposed": move.proposed,
                 "overridden": move.overridden,
@@ -216,7 +233,8 @@ def runbook_dict(session: Session) -> dict[str, Any]:
         "escalate": fill(node.escalate, values),
         "learn": [fill(note, values) for note in node.learn],
         "values": session.values,
-        "path": path_dicts(session),
+        "path": path_dicts(session, values),
+        "unknown": _unknown(values),
         "session": session.id,
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -245,6 +263,7 @@ def runbook_markdown(session: Session) -> str:
         f"Date: {data['generated']}  ",
         f"Session: {session.id}",
         "",
+        *unknown_markdown(data["unknown"]),
         "## Diagnosis",
         "",
         data["diagnosis"],
@@ -352,7 +371,8 @@ def question_dict(session: Session) -> dict[str, Any]:
             else None
         ),
         "choices": [{"id": c.id, "label": fill(c.label, values)} for c in node.choices],
-        "path": path_dicts(session),
+        "path": path_dicts(session, values),
+        "unknown": _unknown(values),
     }
 
 
@@ -426,7 +446,7 @@ def _why_how(item: dict[str, Any], why_label: str) -> list[str]:
 
 def question_markdown(session: Session) -> str:
     data = question_dict(session)
-    out = []
+    out = unknown_markdown(data["unknown"])
     if data["path"]:
         out += ["## So far", "", *path_markdown(data["path"]), ""]
     out += [f"## {data['prompt']}", "", *_why_how(data, "Why it matters")]

@@ -822,7 +822,12 @@ def proposal_citations(proposal: Any, limit: int) -> tuple[Citation, ...]:
         ("not about this", getattr(proposal, "not_about", ())),
     ):
         # A record two signatures matched is one line of evidence: it is cited once, under its first role.
-        unique = [h for h in hits if (h.file, h.line, h.text) not in seen and not seen.add((h.file, h.line, h.text))]
+        unique = []
+        for hit in hits:
+            key = (hit.file, hit.line, hit.text)
+            if key not in seen:
+                seen.add(key)
+                unique.append(hit)
         out += [replace(c, role=role) for c in citations_from(unique[:limit])]
     return tuple(out)
 

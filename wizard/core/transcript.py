@@ -179,6 +179,9 @@ def to_markdown(data: Mapping[str, Any]) -> str:
     out = [f"# {_md(heading)}", ""]
     out += [f"- {name}: {_md(value)}" for name, value in _meta_rows(data)]
     out.append("")
+    from wizard.core.render import unknown_markdown
+
+    out += unknown_markdown(list(data.get("unknown") or []))
     if at_runbook:
         out += ["## Diagnosis", "", _md(data.get("diagnosis", "")), ""]
     out += ["## Questions and answers", ""]

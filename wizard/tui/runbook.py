@@ -109,6 +109,11 @@ class RunbookScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # 
             Static(plain(render.fill(node.title, values), "bold"), id="rb-title"),
             Static(plain(render.fill(node.diagnosis, values)), id="rb-diagnosis"),
         ]
+        unknown = render.runbook_dict(session)["unknown"]
+        if unknown:
+            lines = [plain("Values still unknown: find these before the steps that show them as <...>", "bold")]
+            lines += [join("• ", (item["label"], "bold"), ": ", item["where"]) for item in unknown]
+            widgets.append(Static(Content("\n").join(lines), id="rb-unknown", classes="caution"))
         if self.exported is not None:
             widgets.append(Static(label_line("✔", "EXPORTED", str(self.exported)), id="rb-exported"))
         for move in session.moves:
