@@ -71,8 +71,38 @@ def lint_tree(tree: Tree, locator: Locator | None = None, *, broken: Collection[
             _check_step_conditions(tree, node, base, report)
             _check_steps(node, base, list_names(tree), report)
     _check_placeholders(tree, declared, report)
+    _check_skip_promises(tree, report)
     _check_scopes(tree, report)
     return report.problems
+
+
+SKIP_PROMISE = re.compile(
+    r"\b(?:is|are|gets?|will be) skipped\b|\bskips? (?:this|the) question\b|\b(?:is|will be) not asked\b|"
+    r"\bnot be asked\b|\bwon't be asked\b",
+    re.IGNORECASE,
+)
+"""Words by which a question promises to be left out when the evidence already gave its value."""
+
+
+def _check_skip_promises(tree: Tree, report: _Reporter) -> None:
+    """A question that says it is skipped when the evidence gave its value must have evidence that can give it:
+    some check of the tree captures a value of that name (a regex group or a count)."""
+    captured: set[str] = set()
+    for node in tree.nodes.values():
+        if isinstance(node, Check):
+            captured |= _check_captures(node, report.regex_verdicts) - {"computer"}
+    for node in tree.nodes.values():
+        if not isinstance(node, (Question, Check)) or node.capture is None:
+            continue
+        for field in ("prompt", "why", "how"):
+            text = getattr(node, field)
+            if SKIP_PROMISE.search(text) and node.capture.name not in captured:
+                report.add("WZ471", f"nodes.{node.id}.{field}", node.loc,
+                           f"'{node.id}' says it is skipped when known, but no check of this tree captures "
+                           f"'{node.capture.name}'",
+                           f"capture it with a named group (?P<{node.capture.name}>...) in a check's regex, "
+                           "or take the promise out of the text")
+                break
 
 
 def _check_step_conditions(tree: Tree, node: Runbook, base: str, report: _Reporter) -> None:

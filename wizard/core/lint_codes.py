@@ -64,6 +64,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "WZ445": ("warning", "shell on a step without commands"),
     "WZ446": ("warning", "for_each step that never uses its items"),
     "WZ470": ("error", "step `when` names no node, or no choice of that node"),
+    "WZ471": ("warning", "question promises to be skipped when the evidence gives its value, but no check can give it"),
 }
 
 
