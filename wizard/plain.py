@@ -25,6 +25,7 @@ from wizard.core.evidence.text import clean, has_control_characters
 from wizard.core.flow import EvidenceBook, Given, Pending, answer_with_evidence, pending, read_book, settle
 from wizard.core.model import Check, Link, Question, choice_of
 from wizard.core.placeholders import fill
+from wizard.core.render import all_values
 from wizard.core.session import AnswerError, Move, Session, save, validate_value, write_atomic
 from wizard.core.wording import place_phrase
 
@@ -426,7 +427,7 @@ class PlainWalk:
         """Say the question again when the step's text, and the `below` lines still to come, push it off screen."""
         if self.out.lines - self.asked_at + below >= self.height:
             self.out.blank()
-            self.out.say(f"The question: {fill(_asking(step).prompt, step.session.values)}")
+            self.out.say(f"The question: {fill(_asking(step).prompt, all_values(step.session))}")
             self.asked_at = self.out.lines
 
     def ask_value(self, step: Pending) -> str | None:
@@ -481,7 +482,7 @@ class PlainWalk:
         node = step.session.node
         assert isinstance(node, (Question, Check))
         default, why = self.choice_default(step)
-        values = step.session.values
+        values = all_values(step.session)
         self.remind(step, len(node.choices) + 3)
         self.out.blank()
         self.out.say("Answers:")
@@ -525,7 +526,7 @@ class PlainWalk:
         session = step.session
         node = session.node
         assert isinstance(node, (Question, Check))
-        values = session.values
+        values = all_values(session)
         out = self.out
         out.blank()
         number = sum(1 for m in session.moves if not m.is_link) + 1
@@ -584,12 +585,12 @@ class PlainWalk:
             self.out.say(f"Answered: {last.label}{note}", indent=2, hang=2)
             picked = choice_of(node, last.choice) if node is not None else None
             if picked is not None and picked.note:
-                self.out.say(f"Note: {fill(picked.note, session.values)}", indent=2, hang=2)
+                self.out.say(f"Note: {fill(picked.note, all_values(session))}", indent=2, hang=2)
         for move in tail:
             if move.is_link:
                 tree = self.catalog.trees.get(move.tree)
                 link = tree.nodes.get(move.node) if tree is not None else None
-                why = f": {fill(link.why, session.values)}" if isinstance(link, Link) and link.why else ""
+                why = f": {fill(link.why, all_values(session))}" if isinstance(link, Link) and link.why else ""
                 target_id = link.tree if isinstance(link, Link) else move.label.removeprefix("continue in ")
                 target = self.catalog.trees.get(target_id)
                 name = f"{target.title} ({target_id})" if target is not None else target_id
@@ -605,7 +606,7 @@ class PlainWalk:
 
     def show_evidence(self, step: Pending, node: Check) -> None:
         """What the evidence says at this check: its proposal and the lines behind it, or what it would read."""
-        values = step.session.values
+        values = all_values(step.session)
         spec = node.evidence
         files = ", ".join(spec.files) if spec.files else spec.kind
         where = f" {place_phrase(fill(spec.where, values))}" if spec.where else ""

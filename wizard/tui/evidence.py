@@ -496,7 +496,7 @@ class EvidenceScreen(OnWizardApp, Screen["EvidenceOutcome | None"]):  # type: ig
         highlight = None
         for number, choice in enumerate(check.choices, 1):
             marker = join(("  ◆ proposed", "bold")) if choice.id == proposed else Content("")
-            options.append(Option(join((f"{number} ", "bold"), choice.label, marker), id=choice.id))
+            options.append(Option(join((f"{number} ", "bold"), fill(choice.label, session.values), marker), id=choice.id))
             if choice.id == proposed:
                 highlight = number - 1
         answers = self.query_one("#ev-answers", OptionList)

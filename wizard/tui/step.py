@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from wizard.core.flow import Pending
 from wizard.core.model import Capture, Check, Question, choice_of
-from wizard.core.render import fill
+from wizard.core.render import all_values, fill
 from wizard.core.wording import place_phrase
 from wizard.core.session import AnswerError, Session, file_notes, validate_value
 from wizard.tui.commands import PaletteCommand
@@ -241,7 +241,7 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
         self.shown_book = self.app.book
         node = session.node
         assert isinstance(node, (Question, Check))
-        values = session.values
+        values = all_values(session)
         self.sub_title = clean(session.tree.title, one_line=True)
         self.query_one(Breadcrumb).set_parts(breadcrumb_parts(session))
         self._show_last(session)
@@ -350,7 +350,7 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
         if last is not None:
             tree = session.catalog.trees.get(last.tree)
             picked = choice_of(tree.nodes[last.node], last.choice) if tree and last.node in tree.nodes else None
-            lines.append(join(("✓ Answered: ", "bold"), last.label, evidence_note(session, last)))
+            lines.append(join(("✓ Answered: ", "bold"), fill(last.label, all_values(session)), evidence_note(session, last)))
             if picked is not None and picked.note:
                 lines.append(join(("✎ Note: ", "bold"), fill(picked.note, session.values)))
         for move in tail:
@@ -372,6 +372,7 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
         session = step.session
         node = session.node
         assert isinstance(node, (Question, Check))
+        values = all_values(session)
         needed = step.capture
         box = self.query_one("#capture", Input)
         message = self.query_one("#capture-msg", Static)
@@ -402,7 +403,7 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
             options.append(Option(join(("⌕ ", "bold"), (word, "bold"), " and let the wizard propose (F3)"), id=READ_EVIDENCE))
         for number, choice in enumerate(node.choices, 1):
             marker = join(("  ◆ proposed by the evidence", "bold")) if choice.id == step.preselect else Content("")
-            options.append(Option(join((f"{number} ", "bold"), choice.label, marker), id=choice.id))
+            options.append(Option(join((f"{number} ", "bold"), fill(choice.label, values), marker), id=choice.id))
         choices.set_options(options)
         choices.border_title = "Your answer (Enter confirms the proposal)" if step.preselect else "Your answer"
 
