@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
 
     p = sub.add_parser("open", parents=[common], help="open the interactive wizard at a tree")
-    p.add_argument("tree", metavar="TREE")
+    p.add_argument("tree", metavar="TREE", nargs="?", help="the tree (or give --case)")
+    p.add_argument("--case", metavar="CASE", help="a case (TREE/FOLDER, its folder or case.yaml): its tree and evidence")
     p.add_argument(
         "--evidence", action="append", default=[], metavar="PATH",
         help="a log, folder, export or .zip every check of the walk reads (repeatable)",
@@ -130,6 +131,10 @@ def _add_case_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--record", metavar="FILE", help="write the practice record (JSON) for the trainer")
     p.add_argument("--report", metavar="DIR", help="summarise a folder of practice records")
     p.add_argument("--format", choices=["md", "html", "json"], default="md")
+    p.add_argument(
+        "--interactive", action="store_true",
+        help="walk the case in the wizard's screens: each answer is set beside the expert's, the score comes at the end",
+    )
 
     p = sub.add_parser("serve", parents=[common], help="serve the interactive wizard to a web browser")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -375,6 +380,11 @@ def _cmd_open(args, out, err, stdin) -> int:
     """The interactive wizard at one tree, reading the evidence for every check as it is reached."""
     from wizard.core.walk import WalkError, checked_values, parse_assignments
 
+    if args.case:
+        return _open_case(args, err)
+    if not args.tree:
+        print("wizard open: name a tree (wizard list shows them) or give --case CASE", file=err)
+        return EXIT_USAGE
     catalog, tree = _tree(args, err)
     if tree is None or _missing_evidence(args, err):
         return EXIT_USAGE
@@ -384,6 +394,23 @@ def _cmd_open(args, out, err, stdin) -> int:
         print(f"wizard open: {exc}", file=err)
         return EXIT_USAGE
     return _open_tui(args, err, start_tree=tree.id, evidence=args.evidence, values=values)
+
+
+def _open_case(args: argparse.Namespace, err: IO[str]) -> int:
+    """`wizard open --case CASE`: a demo of the case, its ticket shown and its evidence read, nothing judged."""
+    from wizard.commands_cases import open_practice, resolve_case
+    from wizard.core.cases import load_case
+
+    try:
+        loaded = load_case(resolve_case(args.case))
+    except FileNotFoundError:
+        print(f"wizard open: no case '{args.case}'; try TREE/FOLDER of a folder under samples/", file=err)
+        return EXIT_USAGE
+    if loaded.case is None or not loaded.ok:
+        for problem in loaded.problems:
+            print(problem.format(), file=err)
+        return EXIT_USAGE
+    return open_practice(args, loaded.case, err, judged=False)
 
 
 def _cmd_walk(args, out, err, stdin) -> int:

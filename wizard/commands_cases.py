@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -140,6 +140,28 @@ def replay(args: Any, catalog: Any, tree_id: str, answers: dict[str, str], value
 # ------------------------------------------------------------------------------------------------ practice
 
 
+def open_practice(args: Any, case: Any, err: IO[str], *, judged: bool = True) -> int:
+    """The case in the screens: its ticket shown, its evidence read for every check; with `judged`, every answer
+    is set beside the expert's and the score (and --record) comes at the runbook."""
+    try:
+        from wizard.tui.app import create_app
+    except ImportError as exc:
+        print(f"wizard: the interactive wizard is not available ({exc})", file=err)
+        return EXIT_USAGE
+    record = getattr(args, "record", None)
+    app = create_app(
+        tree_dirs=args.trees,
+        start_tree=case.tree,
+        evidence=[str(p) for p in case.evidence],
+        practice=case if judged else None,
+        ticket=case.ticket,
+        record=Path(record) if record and judged else None,
+        trainee=getattr(args, "trainee", "") or "",
+    )
+    app.run()
+    return app.return_code or EXIT_OK
+
+
 def resolve_case(name: str) -> Path:
     """A case.yaml, its folder, or TREE/FOLDER of a shipped case."""
     from wizard.core.cases import CASE_FILE, shipped_cases_dir
@@ -193,6 +215,8 @@ def cmd_practice(args: Any, catalog: Any, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     case = loaded.case
     assert case is not None
+    if getattr(args, "interactive", False):
+        return open_practice(args, case, err)
     if not (args.answers or args.answer or args.set):
         out.write(_briefing(case))
         return EXIT_OK

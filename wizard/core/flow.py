@@ -77,6 +77,8 @@ class EvidenceBook:
         """A file as the operator knows it: relative to the folder or zip they gave, when it came from one."""
         for root in self.paths:
             base = root.rstrip("/\\")
+            if file == base:  # a file given by itself: its name is enough
+                return file.replace("\\", "/").rsplit("/", 1)[-1]
             if file.startswith(base) and file[len(base) : len(base) + 1] in ("/", "\\", "!", ":"):
                 return file[len(base) + 1 :] or file
         return file

@@ -10,7 +10,7 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -91,8 +91,18 @@ class WizardApp(App[None]):
         start_tree: str | None = None,
         evidence: Sequence[str | os.PathLike] = (),
         values: Mapping[str, str] | None = None,
+        practice: Any = None,
+        ticket: str = "",
+        record: Path | None = None,
+        trainee: str = "",
     ) -> None:
         super().__init__()
+        self.practice_case = practice
+        """A case walked as practice: each answer is set beside the expert's, the score comes at the runbook."""
+        self.expert: Any = None
+        self.ticket = ticket
+        self.record_path = record
+        self.trainee = trainee
         self.start_tree = start_tree
         self.start_values = dict(values or {})
         self.start_evidence = tuple(os.fspath(p) for p in evidence)
@@ -123,6 +133,13 @@ class WizardApp(App[None]):
         tree_id, self.start_tree = self.start_tree, None
         if tree_id is None:
             return
+        if self.practice_case is not None:
+            from wizard.core.practice import Expert
+
+            self.expert = Expert(self.practice_case, self.catalog)
+        if self.ticket:
+            title = "Practice: the ticket" if self.expert is not None else "The ticket"
+            self.notify(self.ticket.strip(), title=title, timeout=20, markup=False)
         if self.start_evidence:
             self.read_evidence(self.start_evidence)
         self.begin(tree_id, values=self.start_values, keep_evidence=True)
@@ -217,8 +234,10 @@ class WizardApp(App[None]):
             session = settle(session, self.book)
         except AnswerError as exc:
             self.notify(str(exc), title="The evidence could not answer", severity="warning", markup=False)
-        self.session = session
+        previous, self.session = self.session, session
         self.autosave()
+        if self.expert is not None:
+            self._practice_feedback(previous, session)
         wanted = RunbookScreen if session.at_runbook else StepScreen
         top = self.screen
         if isinstance(top, wanted):
@@ -228,6 +247,45 @@ class WizardApp(App[None]):
         else:
             self._pop_to_home()
             self.push_screen(wanted())
+
+    def _practice_feedback(self, previous: Session | None, session: Session) -> None:
+        """In practice, say after each answer whether the expert answers the same, and score the walk at its end."""
+        before = sum(m.by_operator for m in previous.moves) if previous is not None else 0
+        mine = [m for m in session.moves if m.by_operator]
+        if len(mine) == before + 1:
+            verdict = self.expert.judge(mine[-1])
+            if verdict.right is True:
+                self.notify("The expert answers the same.", title="✓ Practice", timeout=4, markup=False)
+            elif verdict.right is False:
+                why = f" Why it matters: {verdict.why}" if verdict.why else ""
+                self.notify(
+                    f"The expert answers '{verdict.expected}'. You may go on down your path and see where it leads.{why}",
+                    title="✗ Practice", severity="warning", timeout=20, markup=False,
+                )
+        if session.at_runbook and (previous is None or not previous.at_runbook):
+            self._practice_score(session)
+
+    def _practice_score(self, session: Session) -> None:
+        from wizard.core import practice
+        from wizard.core.files import write_atomic
+        from wizard.core.textsafe import dumps_json
+
+        case = self.practice_case
+        result = self.expert.score(session)
+        runbook = "the expected runbook" if result.runbook_right else f"not the expected one ({case.runbook})"
+        self.notify(
+            f"{result.right} of {result.right + result.wrong} answers like the expert's; {runbook}. "
+            f"Overrides of the evidence: {result.overrides_right} right, {result.overrides_wrong} wrong.",
+            title="Practice score", timeout=60, markup=False,
+        )
+        if self.record_path is not None:
+            data = practice.record(case, session, trainee=self.trainee)
+            try:
+                write_atomic(self.record_path, dumps_json(data) + "\n", private=False, replace=True)
+            except OSError as exc:
+                self.notify(f"The record could not be written: {exc}", severity="error", markup=False)
+            else:
+                self.notify(f"Record written to {self.record_path}", title="Practice", markup=False)
 
     def _pop_to_home(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
@@ -498,6 +556,10 @@ def create_app(
     start_tree: str | None = None,
     evidence: Sequence[str | os.PathLike] = (),
     values: Mapping[str, str] | None = None,
+    practice: Any = None,
+    ticket: str = "",
+    record: Path | None = None,
+    trainee: str = "",
 ) -> WizardApp:
     """Build the app. Without a catalog the shipped trees (plus `tree_dirs` and $WIZARD_TREES) are read in the
     background once the home screen is up. With `start_tree` it opens that tree at once, and `evidence` is read
@@ -509,4 +571,8 @@ def create_app(
         start_tree=start_tree,
         evidence=evidence,
         values=values,
+        practice=practice,
+        ticket=ticket,
+        record=record,
+        trainee=trainee,
     )
