@@ -56,3 +56,27 @@ def test_open_with_a_case_that_is_not_there_says_so():
     err = io.StringIO()
     assert main(["open"], stdout=io.StringIO(), stderr=err) == 2
     assert "give --case" in err.getvalue()
+
+
+@pilot_test
+async def test_practice_starts_from_the_home_screen_palette_and_ends_with_the_next_walk(tmp_path):
+    from wizard.tui.home import HomeScreen
+    from wizard.tui.step import StepScreen
+
+    catalog = load_catalog(include_shipped=True, use_env=False)
+    app = create_app(catalog, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        offered = [c.name for c in home.palette_commands()]
+        assert "Practise the case rms-failover/fab-rms-lost" in offered
+        app.start_practice(CASE)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen) and app.expert is not None
+        assert app.session.evidence
+        app.go_home()
+        app.begin("key-exchange")
+        await pilot.pause()
+        assert app.expert is None and app.book is None

@@ -213,8 +213,10 @@ class WizardApp(App[None]):
         except (AnswerError, LookupError) as exc:
             self.notify(str(exc), title="Cannot start", severity="error", markup=False)
             return
-        if not keep_evidence:
+        if not keep_evidence:  # a walk of its own: no evidence, ticket or practice left over from the last one
             self.book = None
+            self.practice_case = self.expert = None
+            self.ticket = ""
         self.commit(session)
 
     def commit(self, session: Session) -> None:
@@ -247,6 +249,19 @@ class WizardApp(App[None]):
         else:
             self._pop_to_home()
             self.push_screen(wanted())
+
+    def start_practice(self, path: Path) -> None:
+        """Practise a case from the home screen: its ticket, its evidence, each answer judged, a score at the end."""
+        from wizard.core.cases import load_case
+
+        loaded = load_case(path)
+        case = loaded.case
+        if case is None or not loaded.ok:
+            self.notify(f"The case could not be read: {path}", severity="error", markup=False)
+            return
+        self.practice_case, self.ticket = case, case.ticket
+        self.start_tree, self.start_evidence = case.tree, tuple(str(p) for p in case.evidence)
+        self._open_start_tree()
 
     def _practice_feedback(self, previous: Session | None, session: Session) -> None:
         """In practice, say after each answer whether the expert answers the same, and score the walk at its end."""
@@ -318,6 +333,7 @@ class WizardApp(App[None]):
         for warning in loaded.warnings:
             self.notify(warning, title="Resumed with a change", severity="warning", timeout=10, markup=False)
         self.book = None
+        self.practice_case = self.expert = None
         if loaded.session.evidence:
             self.read_evidence(loaded.session.evidence)
         self.commit(loaded.session)

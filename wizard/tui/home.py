@@ -335,7 +335,19 @@ class HomeScreen(OnWizardApp, Screen):  # type: ignore[misc]  # see wizard.tui.t
         self.app.show_scan()
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return [
+        commands = [
             PaletteCommand("Resume a saved walk", "Every walk saved on this machine, newest first", self.action_resume),
             PaletteCommand("Scan evidence", "Which known problems a log, folder or .zip holds", self.action_scan),
         ]
+        from wizard.core.cases import case_files
+
+        for path in case_files():
+            name = f"{path.parent.parent.name}/{path.parent.name}"
+            commands.append(
+                PaletteCommand(
+                    f"Practise the case {name}",
+                    "A ticket with its evidence: each answer is set beside the expert's, the score comes at the end",
+                    lambda p=path: self.app.start_practice(p),  # type: ignore[misc]  # binds this case's path
+                )
+            )
+        return commands
