@@ -95,6 +95,40 @@ def _unknown(values: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"name": info.name, "label": info.label, "where": info.where} for info in found]
 
 
+def confirm_first(session: Session, values: Mapping[str, str]) -> list[dict[str, str]]:
+    """The answers the operator marked as guesses or left unknown, with how to find out: done before the steps,
+    since the diagnosis itself rests on them."""
+    out: list[dict[str, str]] = []
+    for move in session.moves:
+        if not (move.guess or move.unknown):
+            continue
+        tree = session.catalog.trees.get(move.tree)
+        node = tree.nodes.get(move.node) if tree else None
+        if not isinstance(node, (Question, Check)):
+            continue
+        out.append({
+            "tree": move.tree,
+            "node": move.node,
+            "prompt": fill(node.prompt, values),
+            "answer": fill(move.label, values),
+            "kind": "guess" if move.guess else "unknown",
+            "how": fill(node.how, values),
+        })
+    return out
+
+
+def confirm_markdown(items: list[dict[str, str]]) -> list[str]:
+    """A section, before the steps, that has the operator confirm each guess and find each unknown answer."""
+    if not items:
+        return []
+    out = ["## Confirm first", "", "These answers were guesses or not known; check them before any step, since the",
+           "diagnosis rests on them. If one turns out different, walk the tree again with the real answer.", ""]
+    for item in items:
+        what = "you guessed" if item["kind"] == "guess" else "not known yet"
+        out.append(f"- {_md_text(item['prompt'])} ({what}: **{_md_text(item['answer'])}**). How: {_md_text(item['how'])}")
+    return [*out, ""]
+
+
 def unknown_markdown(items: list[dict[str, str]]) -> list[str]:
     """A section that lists the values still unknown, for the top of an export."""
     if not items:
@@ -198,6 +232,8 @@ def path_dicts(session: Session, values: KnownValues | None = None) -> list[dict
                 "contested": move.contested,
                 "link": move.is_link,
                 "auto": move.auto,
+                "guess": move.guess,
+                "unknown": move.unknown,
                 "known_from": _known_from(session, move),
                 "evidence": [
                     {"file": c.file, "line": c.line, "text": c.text, "signature": c.signature, "time": c.time,
@@ -235,6 +271,7 @@ def runbook_dict(session: Session) -> dict[str, Any]:
         "values": session.values,
         "path": path_dicts(session, values),
         "unknown": _unknown(values),
+        "confirm_first": confirm_first(session, values),
         "session": session.id,
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -264,6 +301,7 @@ def runbook_markdown(session: Session) -> str:
         f"Session: {session.id}",
         "",
         *unknown_markdown(data["unknown"]),
+        *confirm_markdown(data["confirm_first"]),
         "## Diagnosis",
         "",
         data["diagnosis"],
@@ -373,6 +411,7 @@ def question_dict(session: Session) -> dict[str, Any]:
         "choices": [{"id": c.id, "label": fill(c.label, values)} for c in node.choices],
         "path": path_dicts(session, values),
         "unknown": _unknown(values),
+        "confirm_first": confirm_first(session, values),
     }
 
 
@@ -416,6 +455,10 @@ def path_markdown(rows: list[dict[str, Any]]) -> list[str]:
             line += " (as the evidence proposed)"
         if row.get("contested"):
             line += " **Contested:** the evidence points two ways; both sides are listed."
+        if row.get("guess"):
+            line += " **A guess:** confirm it before the steps that rely on it."
+        elif row.get("unknown"):
+            line += " **Not known yet.**"
         out.append(line)
         for role in ("decided", "other side", "not about this"):
             cites = [c for c in row["evidence"] if c.get("role", "decided") == role]

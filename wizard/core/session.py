@@ -90,6 +90,10 @@ class Move:
     at: str = ""
     is_link: bool = False
     auto: bool = False
+    guess: bool = False
+    """The operator marked this answer (or value) as a guess: the runbook asks to confirm it first."""
+    unknown: bool = False
+    """The operator did not know the value yet: it stays unknown, and the runbook says how to find it."""
     """Answered by the wizard, not the operator: the value the question asks for was already known."""
     contested: bool = False
     """The evidence pointed two ways; `proposed` is what the check's rule picked, `evidence` holds both sides."""
@@ -213,18 +217,26 @@ class Session:
         evidence: Sequence[Citation] = (),
         captures: Mapping[str, str] | None = None,
         auto: bool = False,
+        guess: bool = False,
+        unknown: bool = False,
         contested: bool = False,
         files: Sequence[FileNote] = (),
     ) -> Session:
         """Take an answer at the current node and move on. Raises AnswerError with a message for the operator.
 
         `auto` marks an answer the wizard took itself (a value the evidence gave), which going back skips over.
+        `guess` marks the answer or value as the operator's guess; `unknown` (a question that only asks for a
+        value) leaves the value unknown and moves on.
         """
         node = self.node
         if isinstance(node, Runbook):
             raise AnswerError("this is a runbook: the walk ends here (go back or restart to change an answer)")
         assert isinstance(node, (Question, Check))
         captured: dict[str, str] = dict(captures or {})
+        if unknown:
+            if node.capture is None or node.choices or value is not None:
+                raise AnswerError("only a question that asks for a value alone can be left unknown")
+            return self._leave_unknown(node, guess)
         if node.capture is not None:
             if value is None and node.capture.name in captured:
                 value = captured[node.capture.name]
@@ -265,10 +277,26 @@ class Session:
             captured=tuple(sorted(captured.items())),
             at=stamp,
             auto=auto,
+            guess=guess,
             contested=contested,
             files=tuple(files),
         )
         moved = replace(self, node_id=target, moves=self.moves + (move,), updated=stamp)
+        return moved._settle(stamp)
+
+    def _leave_unknown(self, node: Question | Check, guess: bool) -> Session:
+        assert node.capture is not None
+        stamp = now()
+        move = Move(
+            tree=self.tree_id,
+            node=self.node_id,
+            choice="",
+            label=f"{node.capture.label}: not known yet",
+            at=stamp,
+            guess=guess,
+            unknown=True,
+        )
+        moved = replace(self, node_id=node.capture.next, moves=self.moves + (move,), updated=stamp)
         return moved._settle(stamp)
 
     def _settle(self, stamp: str) -> Session:
@@ -483,6 +511,8 @@ def to_dict(session: Session) -> dict[str, Any]:
                 "at": m.at,
                 "link": m.is_link,
                 "auto": m.auto,
+                "guess": m.guess,
+                "unknown": m.unknown,
                 "contested": m.contested,
                 "files": [{"file": f.file, "read": f.read, "why": f.why} for f in m.files],
             }
@@ -555,7 +585,7 @@ def _check_shape(data: Any) -> dict[str, Any]:
         for name in _MOVE_OPTIONAL_TEXT:
             if move.get(name) is not None and not isinstance(move[name], str):
                 raise bad(f"{where} '{name}'", "text or null")
-        for flag in ("link", "auto", "contested"):
+        for flag in ("link", "auto", "contested", "guess", "unknown"):
             if not isinstance(move.get(flag, False), bool):
                 raise bad(f"{where} '{flag}'", "true or false")
         notes = move.get("files") or []
@@ -655,6 +685,8 @@ def _rebuild(data: dict[str, Any], catalog: Catalog) -> LoadedSession:
                 evidence=evidence,
                 captures={str(k): v for k, v in (raw.get("captured") or {}).items()},
                 auto=raw.get("auto") is True,
+                guess=raw.get("guess") is True,
+                unknown=raw.get("unknown") is True,
                 contested=raw.get("contested") is True,
                 files=tuple(
                     FileNote(f.get("file", ""), f.get("read") is True, f.get("why", "")) for f in raw.get("files") or []

@@ -18,7 +18,14 @@ from typing import Any
 import re2
 
 from wizard.core.model import Check, Question
-from wizard.core.render import code_span, path_markdown, question_dict, runbook_dict
+from wizard.core.render import (
+    code_span,
+    confirm_markdown,
+    path_markdown,
+    question_dict,
+    runbook_dict,
+    unknown_markdown,
+)
 from wizard.core.session import Session
 
 FORMAT = "wizard-transcript"
@@ -179,9 +186,8 @@ def to_markdown(data: Mapping[str, Any]) -> str:
     out = [f"# {_md(heading)}", ""]
     out += [f"- {name}: {_md(value)}" for name, value in _meta_rows(data)]
     out.append("")
-    from wizard.core.render import unknown_markdown
-
     out += unknown_markdown(list(data.get("unknown") or []))
+    out += confirm_markdown(list(data.get("confirm_first") or []))
     if at_runbook:
         out += ["## Diagnosis", "", _md(data.get("diagnosis", "")), ""]
     out += ["## Questions and answers", ""]

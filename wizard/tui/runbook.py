@@ -109,7 +109,14 @@ class RunbookScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # 
             Static(plain(render.fill(node.title, values), "bold"), id="rb-title"),
             Static(plain(render.fill(node.diagnosis, values)), id="rb-diagnosis"),
         ]
-        unknown = render.runbook_dict(session)["unknown"]
+        data = render.runbook_dict(session)
+        if data["confirm_first"]:
+            lines = [plain("Confirm first: the diagnosis rests on these guesses and unknown answers", "bold")]
+            for item in data["confirm_first"]:
+                what = "you guessed" if item["kind"] == "guess" else "not known yet"
+                lines.append(join("• ", item["prompt"], f" ({what}: ", (item["answer"], "bold"), "). How: ", item["how"]))
+            widgets.append(Static(Content("\n").join(lines), id="rb-confirm", classes="caution"))
+        unknown = data["unknown"]
         if unknown:
             lines = [plain("Values still unknown: find these before the steps that show them as <...>", "bold")]
             lines += [join("• ", (item["label"], "bold"), ": ", item["where"]) for item in unknown]

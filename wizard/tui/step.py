@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
 
 READ_EVIDENCE = "read-evidence!"
+NOT_SURE = "not-sure!"
+"""The answer list's "I don't know yet": the next pick is kept as a guess, to be confirmed first in the runbook."""
 SHOWN_LINES = 2
 """Evidence lines shown under a check's proposal; F3 lists them all."""
 
@@ -180,6 +182,8 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
         super().__init__()
         self.session: Session | None = None
         self.step: Pending | None = None
+        self.guessing = False
+        """Set by "I don't know yet" (or a value ending in ?): the next answer is kept as a guess."""
         self.shown_book: object = None
         self.pending_value: str | None = None
 
@@ -234,6 +238,8 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
         if session is None or session.at_runbook:
             return
         was_check = isinstance(self.session.node, Check) if self.session is not None else None
+        if session is not self.session:
+            self.guessing = False
         self.session = session
         self.pending_value = None
         step = pending(session, self.app.book)
@@ -390,7 +396,9 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
             if step.prefill:
                 hint = f"Filled in from {step.prefill_source}. Enter keeps it, or type another.{then}"
             else:
-                hint = "Type it and press Enter." + then
+                hint = "Type it and press Enter. Not sure? End it with ? for a guess" + (
+                    "." if node.choices else ", or type ? alone if you don't know yet."
+                ) + then
             message.update(plain(hint, "dim"))
             message.remove_class("invalid")
         for label, value in step.known:
@@ -404,8 +412,13 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
         for number, choice in enumerate(node.choices, 1):
             marker = join(("  ◆ proposed by the evidence", "bold")) if choice.id == step.preselect else Content("")
             options.append(Option(join((f"{number} ", "bold"), fill(choice.label, values), marker), id=choice.id))
+        if node.choices and not self.guessing:
+            options.append(Option(join(("? ", "bold"), "I don't know yet: pick the likeliest answer as a guess"), id=NOT_SURE))
         choices.set_options(options)
-        choices.border_title = "Your answer (Enter confirms the proposal)" if step.preselect else "Your answer"
+        if self.guessing:
+            choices.border_title = "Your guess: the runbook will ask you to confirm it first"
+        else:
+            choices.border_title = "Your answer (Enter confirms the proposal)" if step.preselect else "Your answer"
 
     def _focus_answer(self, step: Pending) -> None:
         """The cursor starts on the evidence's proposal; at a check with nothing to read, on reading evidence."""
@@ -455,8 +468,14 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
         node = session.node
         assert isinstance(node, (Question, Check)) and node.capture is not None
         capture = node.capture
+        typed = event.value.strip()
+        if typed == "?" and not node.choices:
+            self._commit(session, None, unknown=True)
+            return
+        if typed.endswith("?"):
+            self.guessing, typed = True, typed[:-1]
         try:
-            value = validate_value(capture, event.value)
+            value = validate_value(capture, typed)
         except AnswerError as exc:
             self._message(str(exc), bad=True)
             return
@@ -471,6 +490,11 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
     def choice_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == READ_EVIDENCE:
             self.action_evidence()
+        elif event.option.id == NOT_SURE:
+            self.guessing = True
+            if self.step is not None:
+                self._show_answer(self.step)
+                self.query_one("#choices", OptionList).highlighted = 0
         elif event.option.id:
             self.choose(event.option.id)
 
@@ -533,7 +557,9 @@ class StepScreen(OnWizardApp, WalkActions, Screen):  # type: ignore[misc]  # see
             files=files,
         )
 
-    def _commit(self, session: Session, choice_id: str | None, **kwargs) -> None:
+    def _commit(self, session: Session, choice_id: str | None, **kwargs: Any) -> None:
+        if self.guessing and not kwargs.get("unknown"):
+            kwargs["guess"] = True
         try:
             moved = session.answer(choice_id, **kwargs)
         except AnswerError as exc:
