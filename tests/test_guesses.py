@@ -57,3 +57,24 @@ async def test_the_screens_offer_i_dont_know_yet_and_mark_the_next_answer_as_a_g
         assert app.session.node_id == "q-retries-counted" and app.session.moves[-1].guess
         await press_and_pause(pilot, "?", "enter")
         assert app.session.at_runbook and [m for m in app.session.moves if m.by_operator][-1].unknown
+
+
+def test_plain_mode_takes_a_guess_and_a_value_not_known_yet(tmp_path):
+    import io
+
+    from wizard.plain import PlainWalk
+
+    catalog = load_catalog(include_shipped=True, use_env=False)
+    out = io.StringIO()
+
+    class Lines(io.StringIO):
+        def isatty(self) -> bool:
+            return False
+
+    # At the retry question: ~ then 1 (a guess); at the count: ~ alone (not known yet); then q at the runbook.
+    walk = PlainWalk(catalog, "key-exchange", values=VALUES, stdin=Lines("~\n1\n~\nq\n"), stdout=out, data_dir=tmp_path)
+    walk.session = Session.start(catalog, "key-exchange", "q-retry-evidence", values=VALUES)
+    code = walk.run()
+    text = " ".join(out.getvalue().split())  # lines are wrapped at the terminal's width
+    assert code == 0, text[-1500:]
+    assert "## Confirm first" in text and "you guessed" in text and "not known yet" in text

@@ -44,6 +44,8 @@ SHOWN_LINES = 3
 HELP_TITLE = "Commands (type one at any prompt, then press Enter):"
 HELP = (
     ("1, 2, 3 ...", "choose that answer; Enter alone takes the answer marked 'Enter takes it'"),
+    ("~2, ~VALUE, ~", "I don't know yet: the answer or value after ~ is kept as a guess (confirmed first in the "
+     "runbook); ~ alone at a value leaves it unknown"),
     ("b", "back: undo your last answer"),
     ("r", "restart the walk from the first step (asks first)"),
     ("e PATH", "read evidence (a log, a folder, an event export or a .zip) for this check and every later one"),
@@ -57,6 +59,11 @@ HELP_NOTES = (
     "Commands printed by a step are indented and never wrapped, so they can be copied whole.",
 )
 
+
+GUESS_MARK = "~"
+"""Typed before an answer or a value: a guess, kept as such and confirmed first in the runbook; alone at a question
+that only asks for a value: not known yet."""
+NOT_KNOWN = "\x00not known yet"
 
 class EndOfInput(Exception):
     """Standard input ended (Ctrl+D, or the end of a piped file)."""
@@ -223,6 +230,8 @@ class PlainWalk:
         self.session = Session.start(catalog, tree_id, values=values)
         self.start_evidence = [os.fspath(p) for p in evidence]
         self.asked_at = 0
+        self.guessing = False
+        """Set by ~ before an answer or value: it is kept as a guess."""
         self.height = terminal_height(stream=stdout)
         isatty = getattr(stdin, "isatty", None)
         self.terminal_echoes = bool(isatty()) if callable(isatty) else False
@@ -404,6 +413,7 @@ class PlainWalk:
         step = pending(self.session, self.book)
         self.show_step(step)
         value: str | None = None
+        self.guessing = False
         if step.capture is not None:
             value = self.ask_value(step)
             if value is None:
@@ -416,8 +426,12 @@ class PlainWalk:
             self.take(step, choice, value)
 
     def take(self, step: Pending, choice: str | None, value: str | None) -> None:
+        unknown = value == NOT_KNOWN
         try:
-            moved = answer_with_evidence(self.session, choice, step.reading, value=value)
+            if unknown:
+                moved = self.session.answer(unknown=True)
+            else:
+                moved = answer_with_evidence(self.session, choice, step.reading, value=value, guess=self.guessing)
         except AnswerError as exc:
             self.out.say(f"That answer does not fit: {exc}")
             return
@@ -453,6 +467,10 @@ class PlainWalk:
             if reply.handled:
                 continue
             raw = reply.text or default
+            if raw == GUESS_MARK and not _asking(step).choices:
+                return NOT_KNOWN
+            if raw.startswith(GUESS_MARK):
+                self.guessing, raw = True, raw[1:].strip()
             if has_control_characters(raw):
                 self.out.say("Not taken: what you typed holds control characters or escape sequences. Type it again.")
                 continue
@@ -508,6 +526,11 @@ class PlainWalk:
             if reply.handled:
                 continue
             text = reply.text
+            if text.startswith(GUESS_MARK):
+                self.guessing, text = True, text[1:].strip()
+                if not text:
+                    self.out.say("Then pick the likeliest answer: it is kept as a guess, to confirm first.")
+                    continue
             if not text:
                 if default:
                     return default
