@@ -452,29 +452,18 @@ class WizardApp(App[None]):
     # ------------------------------------------------------------------ files
 
     def export_session(self, fmt: str, path: Path | None = None, *, replace: bool = False) -> Path:
-        """Write the walk as Markdown or JSON; return where it went. An existing file is replaced only with
-        `replace` (wizard.core.files.FileExists otherwise). Raises OSError or ValueError."""
-        from wizard.core import render
+        """Write the walk as a transcript in Markdown or JSON, as `wizard walk --format` writes it; return where
+        it went. An existing file is replaced only with `replace` (wizard.core.files.FileExists otherwise).
+        Raises OSError or ValueError."""
         from wizard.core.files import write_atomic
-        from wizard.core.textsafe import dumps_json
+        from wizard.core.transcript import render, transcript
 
         session = self.session
         if session is None:
             raise ValueError("there is no walk to export")
         if path is None:
             path = self.default_export_path(fmt)
-        if session.at_runbook:
-            text = (
-                render.runbook_markdown(session)
-                if fmt == "md"
-                else dumps_json(render.runbook_dict(session)) + "\n"
-            )
-        else:
-            text = (
-                render.question_markdown(session)
-                if fmt == "md"
-                else dumps_json(render.question_dict(session)) + "\n"
-            )
+        text = render(transcript(session), "md" if fmt == "md" else "json")
         write_atomic(path, text, private=False, replace=replace)
         return path
 
