@@ -9,7 +9,7 @@ import pytest
 
 from wizard.cli import main
 from wizard.core.loader import load_tree
-from wizard.core.model import Tree
+from wizard.core.model import Runbook, Tree
 
 ROOT = Path(__file__).resolve().parents[1]
 TREES = ROOT / "trees"
@@ -48,3 +48,35 @@ def assert_triage_ranks_first(capsys: pytest.CaptureFixture[str], ticket: str, t
     assert main(["triage", ticket, "--json"]) == 0
     ranked = json.loads(capsys.readouterr().out)
     assert ranked and ranked[0]["tree"] == tree_id
+
+
+def routes_to_runbooks(tree: Tree) -> dict[str, list[tuple[str, str | None]]]:
+    """For every runbook, the first path from the start found breadth first: [(node, choice id or None)]."""
+    from collections import deque
+
+    routes = {tree.start: []}
+    queue = deque([tree.start])
+    while queue:
+        node_id = queue.popleft()
+        node = tree.nodes[node_id]
+        steps = [(c.id, c.next) for c in getattr(node, "choices", ())]
+        capture = getattr(node, "capture", None)
+        if capture is not None and capture.next:
+            steps.append((None, capture.next))
+        for choice, target in steps:
+            if target not in routes:
+                routes[target] = routes[node_id] + [(node_id, choice)]
+                queue.append(target)
+    return {n: r for n, r in routes.items() if isinstance(tree.nodes[n], Runbook)}
+
+
+def sample_value(capture) -> str:
+    from wizard.core.session import AnswerError, validate_value
+
+    for candidate in (capture.example, "1", "S01", "server01", "10"):
+        try:
+            if candidate and validate_value(capture, candidate):
+                return candidate
+        except AnswerError:
+            continue
+    raise AssertionError(f"no sample value fits capture {capture.name}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -10,9 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from wizard.cli import main
+from case_kit import _no_site_trees, catalog, run  # noqa: F401  (shared fixtures)
 from wizard.core.cases import CODES, TOP_FIELDS, case_files, load_case, run_case
-from wizard.core.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "cases"
@@ -20,21 +18,6 @@ SCHEMA = json.loads((ROOT / "wizard" / "core" / "case.schema.json").read_text(en
 SHIPPED = case_files()
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, stdin=io.StringIO(""))
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _no_site_trees(monkeypatch, tmp_path):
-    monkeypatch.delenv("WIZARD_TREES", raising=False)
-    monkeypatch.setenv("WIZARD_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(use_env=False)
 
 
 def located(output: str) -> set[tuple[str, int, str]]:

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 
-import pytest
 
-from wizard.cli import main
+from case_kit import _no_site_trees, catalog, run  # noqa: F401  (shared fixtures)
 from wizard.core import practice
 from wizard.core.cases import case_files, load_case
-from wizard.core.catalog import load_catalog
 from wizard.core.transcript import render, transcript
 from wizard.core.walk import walk
 
 CASES = {c.id: c for c in (load_case(p).case for p in case_files())}
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, stdin=io.StringIO(""))
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _no_site_trees(monkeypatch, tmp_path):
-    monkeypatch.delenv("WIZARD_TREES", raising=False)
-    monkeypatch.setenv("WIZARD_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(use_env=False)
 
 
 def trainee_walk(case, catalog, **answers):

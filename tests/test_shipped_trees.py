@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from content_kit import routes_to_runbooks, sample_value
+
 from wizard.core.catalog import load_catalog, samples_dir, shipped_tree_dir, tree_files
 from wizard.core.loader import check_links, load_tree
 from wizard.core.model import Check, Question, Runbook
@@ -61,41 +63,6 @@ def test_each_tree_has_a_practice_case_with_a_readme(tree_id):
         assert "cannot answer" in readme.read_text(encoding="utf-8"), f"{readme} does not say what it cannot answer"
 
 
-def _paths_to_runbooks(tree):
-    """For every runbook, the first path from the start found breadth first: [(node, choice id or None)]."""
-    from collections import deque
-
-    from wizard.core.model import Runbook
-
-    routes = {tree.start: []}
-    queue = deque([tree.start])
-    while queue:
-        node_id = queue.popleft()
-        node = tree.nodes[node_id]
-        steps = [(c.id, c.next) for c in getattr(node, "choices", ())]
-        capture = getattr(node, "capture", None)
-        if capture is not None and capture.next:
-            steps.append((None, capture.next))
-        for choice, target in steps:
-            if target not in routes:
-                routes[target] = routes[node_id] + [(node_id, choice)]
-                queue.append(target)
-    return {n: r for n, r in routes.items() if isinstance(tree.nodes[n], Runbook)}
-
-
-def _sample_value(capture):
-    from wizard.core.session import AnswerError, validate_value
-
-    for candidate in (capture.example, "1", "S01", "server01", "10"):
-        if not candidate:
-            continue
-        try:
-            return validate_value(capture, candidate)
-        except AnswerError:
-            continue
-    raise AssertionError(f"no sample value fits capture {capture.name} ({capture.pattern})")
-
-
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_runbook_is_reached_by_a_walk(path: Path, monkeypatch):
     """Walks the tree headless to each of its runbooks, answering the questions on the way."""
@@ -106,7 +73,7 @@ def test_every_runbook_is_reached_by_a_walk(path: Path, monkeypatch):
     monkeypatch.delenv("WIZARD_TREES", raising=False)
     catalog = load_catalog()
     tree = catalog.get(load_tree(path).tree.id)
-    routes = _paths_to_runbooks(tree)
+    routes = routes_to_runbooks(tree)
     runbooks = {n for n, node in tree.nodes.items() if isinstance(node, Runbook)}
     assert set(routes) == runbooks
     for runbook, route in routes.items():
@@ -115,7 +82,7 @@ def test_every_runbook_is_reached_by_a_walk(path: Path, monkeypatch):
         for node_id, _ in route:
             capture = getattr(tree.nodes[node_id], "capture", None)
             if capture is not None:
-                values[capture.name] = _sample_value(capture)
+                values[capture.name] = sample_value(capture)
         outcome = walk(catalog, tree.id, answers=answers, values=values)
         assert outcome.status == "runbook", f"{runbook}: stopped at {outcome.session.node_id}"
         assert (outcome.session.tree_id, outcome.session.node_id) == (tree.id, runbook)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.cli import main
+from case_kit import _no_site_trees, catalog, run  # noqa: F401  (shared fixtures)
 from wizard.core.cases import case_files, load_case
 from wizard.core.catalog import load_catalog
 from wizard.core.redact import Redactor
@@ -32,21 +31,6 @@ DOMAINS = "corp.contoso.com eu.contoso.com fabrikam.local corp.fabrikam.com wood
 SITES = "DAL NYC BOS HOU DFW SEA PDX P01".split()
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err, stdin=io.StringIO(""))
-    return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _no_site_trees(monkeypatch, tmp_path):
-    monkeypatch.delenv("WIZARD_TREES", raising=False)
-    monkeypatch.setenv("WIZARD_DATA_DIR", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(use_env=False)
 
 
 def walked(case, catalog):

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from content_kit import routes_to_runbooks, sample_value
 from tui_driver import drive_to_runbook, path_of
 from tuikit import pilot_test, press_and_pause
 from wizard.core.catalog import load_catalog
-from wizard.core.model import Runbook
 from wizard.core.walk import walk
 from wizard.tui.app import create_app
 from wizard.tui.runbook import RunbookScreen
@@ -29,38 +29,6 @@ SIZE = (80, 24)
 @pytest.fixture(scope="module")
 def catalog():
     return load_catalog(include_shipped=True, use_env=False)
-
-
-def routes_to_runbooks(tree):
-    """For every runbook, the first path from the start found breadth first: [(node, choice id or None)]."""
-    from collections import deque
-
-    routes = {tree.start: []}
-    queue = deque([tree.start])
-    while queue:
-        node_id = queue.popleft()
-        node = tree.nodes[node_id]
-        steps = [(c.id, c.next) for c in getattr(node, "choices", ())]
-        capture = getattr(node, "capture", None)
-        if capture is not None and capture.next:
-            steps.append((None, capture.next))
-        for choice, target in steps:
-            if target not in routes:
-                routes[target] = routes[node_id] + [(node_id, choice)]
-                queue.append(target)
-    return {n: r for n, r in routes.items() if isinstance(tree.nodes[n], Runbook)}
-
-
-def sample_value(capture) -> str:
-    from wizard.core.session import AnswerError, validate_value
-
-    for candidate in (capture.example, "1", "S01", "server01", "10"):
-        try:
-            if candidate and validate_value(capture, candidate):
-                return candidate
-        except AnswerError:
-            continue
-    raise AssertionError(f"no sample value fits capture {capture.name}")
 
 
 def shipped_tree_ids() -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_tui_walks import routes_to_runbooks, sample_value
+from content_kit import routes_to_runbooks, sample_value
 from wizard.core.catalog import load_catalog
 from wizard.core.placeholders import names
 from wizard.core.render import question_markdown, runbook_dict, runbook_markdown
