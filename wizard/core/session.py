@@ -287,17 +287,13 @@ class Session:
     def _leave_unknown(self, node: Question | Check, guess: bool) -> Session:
         assert node.capture is not None
         stamp = now()
-        move = Move(
-            tree=self.tree_id,
-            node=self.node_id,
-            choice="",
-            label=f"{node.capture.label}: not known yet",
-            at=stamp,
-            guess=guess,
-            unknown=True,
-        )
-        moved = replace(self, node_id=node.capture.next, moves=self.moves + (move,), updated=stamp)
+        moved = self._past_capture(node.capture, f"{node.capture.label}: not known yet", stamp, guess=guess, unknown=True)
         return moved._settle(stamp)
+
+    def _past_capture(self, capture: Capture, label: str, stamp: str, **flags: Any) -> Session:
+        """Record a move at a question that only asks for a value, and stand at the node after it."""
+        move = Move(tree=self.tree_id, node=self.node_id, choice="", label=label, at=stamp, **flags)
+        return replace(self, node_id=capture.next, moves=self.moves + (move,), updated=stamp)
 
     def _settle(self, stamp: str) -> Session:
         """Move on past what needs no operator: links are crossed, questions whose value is known are answered.
@@ -336,16 +332,7 @@ class Session:
         assert isinstance(node, (Question, Check)) and node.capture is not None
         capture = node.capture
         value = self.values[capture.name]
-        move = Move(
-            tree=self.tree_id,
-            node=self.node_id,
-            choice="",
-            label=f"{capture.label}: {value}",
-            value=value,
-            at=stamp,
-            auto=True,
-        )
-        return replace(self, node_id=capture.next, moves=self.moves + (move,))
+        return self._past_capture(capture, f"{capture.label}: {value}", stamp, value=value, auto=True)
 
     def back(self) -> Session:
         """Undo the operator's last answer (and the link crossings and known values it led through).
